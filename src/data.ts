@@ -1,0 +1,118 @@
+// Synthetic data: each feature is 0 with probability S, else U[0,1) (U[-1,1) for the abs model).
+// A batch is built feature by feature as a sparse column list (CSC) plus a dense copy: the encoder
+// then touches only non-zero inputs, which is most of the speed-up at high sparsity.
+import type { DataConfig } from './types.js';
+import { Rng } from './rng.js';
+
+export interface Batch {
+  B: number;
+  n: number;
+  /** dense inputs, sample-major: x[b*n + i] */
+  x: Float32Array;
+  /** CSC: non-zeros of feature i are rows[colPtr[i] .. colPtr[i+1]) with values vals[...] */
+  colPtr: Int32Array;
+  rows: Int32Array;
+  vals: Float32Array;
+}
+
+export function allocBatch(B: number, n: number): Batch {
+  return {
+    B,
+    n,
+    x: new Float32Array(B * n),
+    colPtr: new Int32Array(n + 1),
+    rows: new Int32Array(B * n),
+    vals: new Float32Array(B * n),
+  };
+}
+
+/**
+ * Bernoulli(p) trials over B samples, calling `hit(b)` for each success, in increasing b.
+ * Small p uses geometric skipping (exact distribution, O(Bp) draws instead of O(B)).
+ */
+function bernoulliRows(rng: Rng, B: number, p: number, hit: (b: number) => void): void {
+  if (p >= 1) {
+    for (let b = 0; b < B; b++) hit(b);
+  } else if (p >= 0.25) {
+    for (let b = 0; b < B; b++) if (rng.uniform() < p) hit(b);
+  } else if (p > 0) {
+    const logq = Math.log1p(-p);
+    let b = -1;
+    for (;;) {
+      b += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+      if (b >= B) break;
+      hit(b);
+    }
+  }
+}
+
+export interface Sampler {
+  /** Fill `batch` with fresh data (the paper draws new data every step). */
+  fill(batch: Batch): void;
+}
+
+/**
+ * @param probs feature probability p_i = 1 - S_i, length n
+ * @param signed values in U[-1,1) instead of U[0,1)
+ */
+export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfig, signed: boolean, rng: Rng): Sampler {
+  const value = signed ? () => 2 * rng.uniform() - 1 : () => rng.uniform();
+  // Features belonging to a set are generated with their set; the rest independently.
+  const setOf = new Int32Array(n).fill(-1);
+  const sets = data.kind === 'independent' ? [] : data.sets;
+  sets.forEach((s, k) => s.forEach((i) => (setOf[i] = k)));
+
+  return {
+    fill(batch: Batch) {
+      const { B, x, colPtr, rows, vals } = batch;
+      x.fill(0);
+      // Set members are drawn first into small lists; independent features go straight into the CSC.
+      const setLists = new Map<number, { r: number[]; v: number[] }>();
+      for (const set of sets) for (const i of set) setLists.set(i, { r: [], v: [] });
+      for (const set of sets) {
+        if (data.kind === 'correlated') {
+          // One coin per set (its first feature's probability): members appear together.
+          bernoulliRows(rng, B, probs[set[0]], (b) => {
+            for (const i of set) {
+              const L = setLists.get(i)!;
+              L.r.push(b);
+              L.v.push(value());
+            }
+          });
+        } else {
+          // The set fires with probability Σp and then exactly one member, chosen ∝ p_i.
+          let total = 0;
+          for (const i of set) total += probs[i];
+          bernoulliRows(rng, B, total, (b) => {
+            let u = rng.uniform() * total;
+            let pick = set[set.length - 1];
+            for (const i of set) {
+              if (u < probs[i]) {
+                pick = i;
+                break;
+              }
+              u -= probs[i];
+            }
+            const L = setLists.get(pick)!;
+            L.r.push(b);
+            L.v.push(value());
+          });
+        }
+      }
+      let nz = 0;
+      const put = (i: number, b: number, v: number) => {
+        rows[nz] = b;
+        vals[nz] = v;
+        x[b * n + i] = v;
+        nz++;
+      };
+      for (let i = 0; i < n; i++) {
+        colPtr[i] = nz;
+        const L = setLists.get(i);
+        if (L) for (let j = 0; j < L.r.length; j++) put(i, L.r[j], L.v[j]);
+        else bernoulliRows(rng, B, probs[i], (b) => put(i, b, value()));
+      }
+      colPtr[n] = nz;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// One interface for every training engine. An engine trains all instances of a run; each instance is
+// independent (own seed streams), so engines may order or parallelise them freely.
+import type { RunConfig, TrainedInstance } from '../types.js';
+
+export interface Progress {
+  /** steps done, summed over instances */
+  done: number;
+  total: number;
+}
+
+export interface Engine {
+  /** stable id used in the cache key, e.g. "native" or "tfjs-wasm" */
+  readonly name: string;
+  /** one line for humans: what actually runs */
+  describe(): string;
+  train(run: RunConfig, onProgress?: (p: Progress) => void): Promise<TrainedInstance[]>;
+}

@@ -1,0 +1,60 @@
+// Geometry of features in a 2-D hidden space (claim 1): orthogonal pairs, antipodal pairs, polygons.
+import type { Params } from '../types.js';
+import { column, representedFeatures } from './features.js';
+
+/** Polar angle of W_i in degrees, [0, 360). */
+export function polarAngle(p: Params, i: number): number {
+  const [x, y] = column(p, i);
+  const a = (Math.atan2(y, x) * 180) / Math.PI;
+  return a < 0 ? a + 360 : a;
+}
+
+/** Gaps (degrees) between consecutive represented features around the circle, sorted by angle. */
+export function angularGaps(p: Params, features = representedFeatures(p)): number[] {
+  const a = features.map((i) => polarAngle(p, i)).sort((x, y) => x - y);
+  return a.map((v, k) => (k + 1 < a.length ? a[k + 1] - v : 360 - v + a[0]));
+}
+
+export interface PolygonFit {
+  /** features used */
+  features: number[];
+  /** largest deviation of a gap from 360/k, degrees */
+  maxGapError: number;
+  /** largest relative deviation of a norm from the mean norm */
+  maxNormSpread: number;
+}
+
+/** How close the represented features are to a regular k-gon (equal gaps of 360/k, equal norms). */
+export function polygonFit(p: Params, features = representedFeatures(p)): PolygonFit {
+  const k = features.length;
+  const gaps = angularGaps(p, features);
+  const norms = features.map((i) => Math.hypot(...column(p, i)));
+  const mean = norms.reduce((s, v) => s + v, 0) / Math.max(1, k);
+  return {
+    features,
+    maxGapError: k ? Math.max(...gaps.map((g) => Math.abs(g - 360 / k))) : Infinity,
+    maxNormSpread: k ? Math.max(...norms.map((v) => Math.abs(v - mean) / mean)) : Infinity,
+  };
+}
+
+/**
+ * Pairs the represented features into antipodal pairs (angle within `tolDeg` of 180°), greedily by
+ * best match. Returns the pairs found and the features left over.
+ */
+export function antipodalPairs(p: Params, tolDeg: number, features = representedFeatures(p)): { pairs: [number, number][]; unpaired: number[] } {
+  const left = new Set(features);
+  const cands: [number, number, number][] = [];
+  for (const i of features) for (const j of features) if (i < j) {
+    let d = Math.abs(polarAngle(p, i) - polarAngle(p, j));
+    d = Math.min(d, 360 - d);
+    if (Math.abs(180 - d) <= tolDeg) cands.push([Math.abs(180 - d), i, j]);
+  }
+  cands.sort((a, b) => a[0] - b[0]);
+  const pairs: [number, number][] = [];
+  for (const [, i, j] of cands) if (left.has(i) && left.has(j)) {
+    pairs.push([i, j]);
+    left.delete(i);
+    left.delete(j);
+  }
+  return { pairs, unpaired: [...left] };
+}

@@ -1,0 +1,67 @@
+// Seeded PRNG with independent streams. sfc32 (Small Fast Counting) is 32-bit integer only, so it is
+// exact and identical on every JS engine; streams are seeded by hashing a string label.
+
+/** FNV-1a then murmur3 finaliser: a well-mixed 32-bit hash of a string. */
+export function hash32(s: string, salt = 0): number {
+  let h = (0x811c9dc5 ^ salt) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare = NaN;
+
+  /** A stream named by `label` (e.g. "C2.1/seed=3/data"): different labels give independent streams. */
+  constructor(label: string) {
+    this.a = hash32(label, 1);
+    this.b = hash32(label, 2);
+    this.c = hash32(label, 3);
+    this.d = 1;
+    for (let i = 0; i < 15; i++) this.nextU32(); // discard warm-up outputs
+  }
+
+  nextU32(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1) with 24 random bits: every value is an exact float32. */
+  uniform(): number {
+    return (this.nextU32() >>> 8) * 5.9604644775390625e-8;
+  }
+
+  /** Uniform in (0, 1]: safe for log(). */
+  uniformOpen(): number {
+    return ((this.nextU32() >>> 8) + 1) * 5.9604644775390625e-8;
+  }
+
+  /** Standard normal by Box–Muller (pairs cached). */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = NaN;
+      return s;
+    }
+    const r = Math.sqrt(-2 * Math.log(this.uniformOpen()));
+    const th = 2 * Math.PI * this.uniform();
+    this.spare = r * Math.sin(th);
+    return r * Math.cos(th);
+  }
+}

@@ -1,0 +1,53 @@
+// The one entry point specs, the CLI and the benchmark use to get a trained run: validated config in,
+// cached-or-trained run out. Runs are shared across specs through the cache (and, within a process,
+// through a memo of in-flight promises).
+import type { RunConfig, TrainedRun } from './types.js';
+import type { Engine, Progress } from './engines/engine.js';
+import { getEngine } from './engines/select.js';
+import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './cache.js';
+import { validateRun } from './validate.js';
+
+const inFlight = new Map<string, Promise<TrainedRun>>();
+
+export interface TrainOptions {
+  engine?: Engine;
+  onProgress?: (p: Progress) => void;
+  /** skip the cache (benchmarks) */
+  fresh?: boolean;
+}
+
+export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Promise<TrainedRun> {
+  validateRun(config);
+  const engine = opts.engine ?? (await getEngine());
+  const key = runKey(config, engine.name);
+  const useCache = cacheEnabled() && !opts.fresh;
+  if (!useCache) return train(config, engine, key, opts.onProgress);
+  let p = inFlight.get(key);
+  if (!p) {
+    p = cachedTrain(config, engine, key, opts.onProgress);
+    inFlight.set(key, p);
+    p.catch(() => inFlight.delete(key));
+  }
+  return p;
+}
+
+async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
+  for (;;) {
+    const hit = readCache(key, config);
+    if (hit) return { config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true };
+    const run = await withTrainLock(key, async () => {
+      const again = readCache(key, config); // trained by another worker while we waited for the lock
+      if (again) return { config, engine: again.engine, instances: again.instances, seconds: again.seconds, key, cached: true };
+      const r = await train(config, engine, key, onProgress);
+      writeCache(key, config, engine.name, r.seconds, r.instances); // only whole, finite runs get here
+      return r;
+    });
+    if (run) return run;
+  }
+}
+
+async function train(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
+  const t0 = performance.now();
+  const instances = await engine.train(config, onProgress);
+  return { config, engine: engine.name, instances, seconds: (performance.now() - t0) / 1000, key, cached: false };
+}

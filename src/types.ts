@@ -1,0 +1,94 @@
+// Shared data types. Configs are plain data: JSON-serialisable, hashed for the run cache.
+
+/** The paper's four model families (PAPER.md, "Models"). */
+export type ModelKind = 'linear' | 'relu-output' | 'relu-hidden' | 'abs';
+
+export interface ModelConfig {
+  kind: ModelKind;
+  /** number of features */
+  n: number;
+  /** hidden dimensions (neurons for relu-hidden / abs) */
+  m: number;
+}
+
+/** How features co-occur. 'independent' is the paper's default. */
+export type DataConfig =
+  | { kind: 'independent' }
+  /** features in each set are present together (one coin per set); values independent */
+  | { kind: 'correlated'; sets: number[][] }
+  /** at most one feature of each set is present (the set fires with prob. Σp, one member chosen) */
+  | { kind: 'anticorrelated'; sets: number[][] };
+
+/** One independently trained model: its own sparsity, importance and seed. */
+export interface InstanceConfig {
+  /** probability a feature is zero: a scalar for all features, or one per feature; each in [0, 1) */
+  sparsity: number | number[];
+  /** loss weight per feature (length n) */
+  importance: number[];
+  /** seed number; combined with the run's namespace into an independent RNG stream */
+  seed: number;
+}
+
+export interface TrainConfig {
+  steps: number;
+  batch: number;
+  lr: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface RunConfig {
+  /** seed namespace, usually the claim id (e.g. "C2.1") */
+  namespace: string;
+  model: ModelConfig;
+  data: DataConfig;
+  train: TrainConfig;
+  instances: InstanceConfig[];
+}
+
+/**
+ * Trained parameters of one instance. Layout is feature-major so W_i (feature i's direction, a
+ * column of the paper's m×n matrix W) is the contiguous slice W[i*m, (i+1)*m).
+ * For 'abs', W is the input layer W1 (W1_i = column i) and W2 holds output i's weights in row i,
+ * also as the slice W2[i*m, (i+1)*m).
+ */
+export interface Params {
+  kind: ModelKind;
+  n: number;
+  m: number;
+  W: Float32Array;
+  W2?: Float32Array;
+  b: Float32Array;
+}
+
+export interface TrainedInstance {
+  config: InstanceConfig;
+  params: Params;
+  /** mean of the last 5% of training losses (less noisy than the final step) */
+  finalLoss: number;
+  /** loss every `lossEvery` steps */
+  losses: number[];
+}
+
+export interface TrainedRun {
+  config: RunConfig;
+  engine: string;
+  instances: TrainedInstance[];
+  seconds: number;
+  /** cache key of this run */
+  key: string;
+  /** true when loaded from the run cache */
+  cached: boolean;
+}
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  steps: 10_000,
+  batch: 1024,
+  lr: 1e-3,
+  weightDecay: 0.01,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+};
