@@ -1,6 +1,6 @@
 // Geometry of features in a 2-D hidden space (claim 1): orthogonal pairs, antipodal pairs, polygons.
 import type { Params } from '../types.js';
-import { column, representedFeatures } from './features.js';
+import { angleDeg, column, representedFeatures } from './features.js';
 
 /** Polar angle of W_i in degrees, [0, 360). */
 export function polarAngle(p: Params, i: number): number {
@@ -57,4 +57,26 @@ export function antipodalPairs(p: Params, tolDeg: number, features = represented
     left.delete(j);
   }
   return { pairs, unpaired: [...left] };
+}
+
+export type Shape2d = 'orthogonal-pair' | 'antipodal-pairs' | 'pentagon' | 'other';
+
+/** Tolerances of `shape2d`, stated once: angles within 5°, norms within 10% of their mean. */
+export const SHAPE_TOL = { angleDeg: 5, normSpread: 0.1, represented: 0.5 } as const;
+
+/**
+ * Names the arrangement of represented features in a 2-D hidden space:
+ * - orthogonal-pair: 2 features, 90° ± 5° apart;
+ * - antipodal-pairs: 4 features forming 2 antipodal pairs (180° ± 5°), the pairs 90° ± 5° apart;
+ * - pentagon: 5 features with all gaps 72° ± 5° and norms within 10%;
+ * - other: anything else.
+ */
+export function shape2d(p: Params): Shape2d {
+  const rep = representedFeatures(p, SHAPE_TOL.represented);
+  const fit = polygonFit(p, rep);
+  const regular = fit.maxGapError <= SHAPE_TOL.angleDeg && fit.maxNormSpread <= SHAPE_TOL.normSpread;
+  if (rep.length === 2 && Math.abs(angleDeg(p, rep[0], rep[1]) - 90) <= SHAPE_TOL.angleDeg) return 'orthogonal-pair';
+  if (rep.length === 4 && antipodalPairs(p, SHAPE_TOL.angleDeg, rep).pairs.length === 2 && fit.maxGapError <= SHAPE_TOL.angleDeg) return 'antipodal-pairs';
+  if (rep.length === 5 && regular) return 'pentagon';
+  return 'other';
 }

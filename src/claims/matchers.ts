@@ -1,0 +1,70 @@
+// Custom matchers that let specs read like the paper's claims. Failure messages say how many seeds met
+// the claim and give the command that reruns just this claim.
+import { expect } from 'vitest';
+import { relative } from 'node:path';
+import type { Params } from '../types.js';
+import { featureNorms, gram } from '../metrics/features.js';
+import { REPO_ROOT } from '../paths.js';
+
+/** One seed's verdict on a claim, with the numbers that decided it. */
+export interface SeedVerdict {
+  seed: number;
+  pass: boolean;
+  detail: string;
+}
+
+interface ClaimMatchers<R = unknown> {
+  /** at least `min` of the seeds' verdicts pass */
+  toHoldForSeeds(min: number): R;
+  /** ‖W_i‖ > threshold exactly for the k most important features (0..k-1), < threshold for the rest */
+  toRepresentTopFeatures(k: number, threshold?: number): R;
+  /** WᵀW is within `tol` (max abs entry) of the projection onto the top k features */
+  toBeProjectionOntoTop(k: number, tol: number): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface Matchers<T = any> extends ClaimMatchers<T> {}
+}
+
+const fmt = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(' ');
+
+expect.extend({
+  toHoldForSeeds(received: SeedVerdict[], min: number) {
+    const ok = received.filter((v) => v.pass).length;
+    const file = this.testPath ? relative(REPO_ROOT, this.testPath) : 'specs';
+    const name = this.currentTestName?.split(' > ').pop() ?? '';
+    const id = name.split(' ')[0];
+    return {
+      pass: ok >= min,
+      message: () =>
+        `${name}\n  held for ${ok}/${received.length} seeds (needs ≥ ${min}).\n` +
+        received.map((v) => `  seed ${v.seed}: ${v.pass ? 'ok  ' : 'FAIL'} ${v.detail}`).join('\n') +
+        `\n  rerun: npx vitest run ${file} -t '${id}'`,
+    };
+  },
+  toRepresentTopFeatures(received: Params, k: number, threshold = 0.5) {
+    const norms = featureNorms(received);
+    const bad = norms.flatMap((v, i) => ((i < k ? v > threshold : v < threshold) ? [] : [i]));
+    return {
+      pass: bad.length === 0,
+      message: () => `expected exactly features 0..${k - 1} to have ‖W_i‖ > ${threshold}; features ${bad.join(', ')} disagree; norms: ${fmt(norms)}`,
+    };
+  },
+  toBeProjectionOntoTop(received: Params, k: number, tol: number) {
+    const G = gram(received);
+    let worst = 0;
+    let at = [0, 0];
+    G.forEach((row, i) => row.forEach((g, j) => {
+      const want = i === j && i < k ? 1 : 0;
+      if (Math.abs(g - want) > worst) [worst, at] = [Math.abs(g - want), [i, j]];
+    }));
+    return {
+      pass: worst <= tol,
+      message: () => `expected WᵀW within ${tol} of the projection onto features 0..${k - 1}; worst entry (${at[0]},${at[1]}) is off by ${worst.toFixed(4)}`,
+    };
+  },
+});
+
+/** Builds a seed verdict from a predicate and a detail string. */
+export const verdict = (seed: number, pass: boolean, detail: string): SeedVerdict => ({ seed, pass, detail });
