@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { allocBatch, makeSampler, type Batch } from '../src/data.js';
 import type { DataConfig } from '../src/types.js';
 import { Rng } from '../src/rng.js';
-import { ksTest, uniformCdf } from '../src/stats/ks.js';
-import { binomTwoSidedP } from '../src/stats/binomial.js';
+import { kolmogorovQ, ksStatistic, ksTest, uniformCdf } from '../src/stats/ks.js';
+import { binomPmf, binomTwoSidedP } from '../src/stats/binomial.js';
 
 const ALPHA = 1e-6;
 const FC = { seed: Number(process.env.TMS_FC_SEED ?? 0x5eed), numRuns: 40 };
@@ -214,5 +214,24 @@ describe('data generator', () => {
     const corr = draw(6, p, { kind: 'correlated', sets: [[0, 1, 2], [3, 4]] }, true, 'data-test/large/corr', 1024, 60);
     for (let i = 0; i < 6; i++) expectBinomial(count(corr, 6, i), N, i < 3 ? p[0] : i < 5 ? p[3] : p[5], `correlated feature ${i}`);
     expectUniform(corr.values, true);
+  });
+});
+
+describe('stats helpers', () => {
+  it("Kolmogorov's Q matches its tabulated critical values, continuously across the two series", () => {
+    expect(kolmogorovQ(1.358)).toBeCloseTo(0.05, 3);
+    expect(kolmogorovQ(1.628)).toBeCloseTo(0.01, 3);
+    expect(kolmogorovQ(0.5)).toBeCloseTo(0.9639, 4);
+    expect(Math.abs(kolmogorovQ(1.18 - 1e-9) - kolmogorovQ(1.18))).toBeLessThan(1e-8);
+    expect(kolmogorovQ(0)).toBe(1);
+  });
+
+  it('KS statistic of a perfect grid is 1/(2N); binomial pmf and tails are exact on small cases', () => {
+    const N = 200;
+    expect(ksStatistic(Array.from({ length: N }, (_, i) => (i + 0.5) / N), uniformCdf(0, 1))).toBeCloseTo(1 / (2 * N), 12);
+    expect(binomPmf(10, 0.5, 5)).toBeCloseTo(252 / 1024, 12);
+    expect(binomTwoSidedP(10, 0.5, 0)).toBeCloseTo(2 / 1024, 12);
+    expect(binomTwoSidedP(10, 0.5, 5)).toBe(1);
+    expect(binomTwoSidedP(100, 0, 0)).toBe(1);
   });
 });

@@ -14,7 +14,7 @@ import { lossPerInstance, TfAdamW } from './model.js';
 
 export type { TfBackendName } from './backend.js';
 
-/** Instances per group: at most this many floats in one [instances, batch, max(n, m)] activation. */
+/** Default cap on the floats of one [instances, batch, max(n, m)] activation (sets the instances per group). */
 const GROUP_FLOATS = 1 << 22;
 /** Per-step losses stay on the device and are read back this many steps at a time. */
 const LOSS_FLUSH = 100;
@@ -24,9 +24,14 @@ export class TfjsEngine implements Engine {
   readonly name: string;
   readonly backend: TfBackendName;
   readonly isGpu: boolean;
-  private readonly tf: LoadedTf['tf'];
+  /** the loaded tfjs API (tests use it to check that training leaks no tensors) */
+  readonly tf: LoadedTf['tf'];
 
-  constructor(loaded: LoadedTf) {
+  private readonly groupFloats: number;
+
+  /** @param opts.groupFloats instances per group are capped so that one [instances, batch, max(n, m)] activation has at most this many floats (default 2²²) */
+  constructor(loaded: LoadedTf, opts: { groupFloats?: number } = {}) {
+    this.groupFloats = opts.groupFloats ?? GROUP_FLOATS;
     this.tf = loaded.tf;
     this.backend = loaded.backend;
     this.isGpu = loaded.isGpu;
@@ -40,7 +45,7 @@ export class TfjsEngine implements Engine {
 
   async train(run: RunConfig, onProgress?: (p: Progress) => void): Promise<TrainedInstance[]> {
     const { n, m } = run.model;
-    const perGroup = Math.max(1, Math.floor(GROUP_FLOATS / (run.train.batch * Math.max(n, m))));
+    const perGroup = Math.max(1, Math.floor(this.groupFloats / (run.train.batch * Math.max(n, m))));
     const out: TrainedInstance[] = [];
     const total = run.instances.length * run.train.steps;
     for (let start = 0; start < run.instances.length; start += perGroup) {
@@ -74,9 +79,10 @@ export class TfjsEngine implements Engine {
       setups.forEach((s, k) => a.set(get(s.params), k * rows * cols));
       return tf.tensor3d(a, [count, rows, cols]);
     };
-    const W = tf.variable(stack((p) => p.W, n, m));
-    const W2 = traits.tied ? undefined : tf.variable(stack((p) => p.W2!, n, m));
-    const b = tf.variable(stack((p) => p.b, 1, n));
+    // tidy disposes the initial-value tensors; the variables keep their own reference to the data.
+    const W = tf.tidy(() => tf.variable(stack((p) => p.W, n, m)));
+    const W2 = traits.tied ? undefined : tf.tidy(() => tf.variable(stack((p) => p.W2!, n, m)));
+    const b = tf.tidy(() => tf.variable(stack((p) => p.b, 1, n)));
     const vars = W2 ? [W, W2, b] : [W, b];
     const importance = tf.tensor3d(Float32Array.from(setups.flatMap((s) => Array.from(s.importance))), [count, 1, n]);
     const opt = new TfAdamW(tf, vars, run.train);
@@ -88,19 +94,20 @@ export class TfjsEngine implements Engine {
     // Reads the buffered per-step losses; throws on the first non-finite one.
     const flush = () => {
       if (pending.length === 0) return;
-      const all = tf.tidy(() => tf.stack(pending));
+      const chunk = pending;
+      pending = [];
+      const all = tf.tidy(() => tf.stack(chunk));
       const vals = all.dataSync();
       all.dispose();
-      pending.forEach((t) => t.dispose());
-      for (let s = 0; s < pending.length; s++) {
+      chunk.forEach((t) => t.dispose());
+      for (let s = 0; s < chunk.length; s++) {
         for (let k = 0; k < count; k++) {
           const loss = vals[s * count + k];
           if (!Number.isFinite(loss)) throw new TrainingDivergedError(start + k, firstPending + s, `loss ${loss}`);
           logs[k].record(firstPending + s, loss);
         }
       }
-      firstPending += pending.length;
-      pending = [];
+      firstPending += chunk.length;
     };
 
     try {

@@ -49,8 +49,9 @@ export class TfAdamW {
     private readonly params: TF.Variable[],
     private readonly cfg: AdamCfg,
   ) {
-    this.m1 = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.m2 = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    const zeros = (p: TF.Variable) => tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+    this.m1 = params.map(zeros);
+    this.m2 = params.map(zeros);
   }
 
   /** One step with gradients `grads` (same order as the params). Run it inside tf.tidy. */
