@@ -1,0 +1,31 @@
+// Claim 4 (PAPER.md): uniform superposition. All features equally important; sparsity swept with
+// 1/(1−S) from 1 to 1000 on a log scale.
+import type { RunConfig } from '../types.js';
+import { DEFAULT_TRAIN } from '../types.js';
+import { byTier } from '../tier.js';
+import { logspace } from './phase.js';
+
+const shape = byTier({
+  // The paper's n = 400, m = 30. The default tier shrinks to n = 100, m = 10 (the same 10:1 ratio the
+  // notebook's n = 200, m = 20 uses) and batch 256 to fit CI; the plateau and polytopes still appear.
+  default: { n: 100, m: 10, steps: 5_000, batch: 256, points: 20 },
+  paper: { n: 400, m: 30, steps: 10_000, batch: 1024, points: 24 },
+});
+
+export const C4 = {
+  id: 'C4',
+  title: 'Uniform superposition and its geometry',
+  ...shape,
+  /** 1/(1−S), log-spaced from 1 to 1000 */
+  xs: logspace(1, 1000, shape.points),
+  seeds: [1],
+  run(): RunConfig {
+    return {
+      namespace: 'C4',
+      model: { kind: 'relu-output', n: this.n, m: this.m },
+      data: { kind: 'independent' },
+      train: { ...DEFAULT_TRAIN, steps: this.steps, batch: this.batch },
+      instances: this.xs.flatMap((x) => this.seeds.map((seed) => ({ sparsity: 1 - 1 / x, importance: new Array(this.n).fill(1), seed }))),
+    };
+  },
+};

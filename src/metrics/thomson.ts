@@ -1,0 +1,62 @@
+// Thomson problem: k unit vectors in R^d minimising Σ 1/‖x_i − x_j‖ (electrostatic repulsion). Many of
+// the paper's feature polytopes are its solutions; we solve small cases numerically to compare against.
+import { Rng } from '../rng.js';
+
+/** Projected gradient descent from several seeded starts; returns the best configuration found. */
+export function thomson(k: number, d: number, starts = 8, iters = 3000): number[][] {
+  let best: number[][] = [];
+  let bestE = Infinity;
+  for (let s = 0; s < starts; s++) {
+    const rng = new Rng(`thomson/${k}/${d}/${s}`);
+    let X = Array.from({ length: k }, () => normalise(Array.from({ length: d }, () => rng.normal())));
+    for (let it = 0; it < iters; it++) {
+      const lr = 0.05 * (1 - it / iters) + 1e-3;
+      const G = X.map(() => new Array(d).fill(0));
+      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) {
+        const diff = X[i].map((v, t) => v - X[j][t]);
+        const r = Math.hypot(...diff);
+        for (let t = 0; t < d; t++) G[i][t] += diff[t] / r ** 3; // −∇ of 1/r pushes apart
+      }
+      X = X.map((x, i) => normalise(x.map((v, t) => v + lr * G[i][t])));
+    }
+    const E = energy(X);
+    if (E < bestE) [best, bestE] = [X, E];
+  }
+  return best;
+}
+
+export function energy(X: number[][]): number {
+  let e = 0;
+  for (let i = 0; i < X.length; i++) for (let j = i + 1; j < X.length; j++) e += 1 / Math.hypot(...X[i].map((v, t) => v - X[j][t]));
+  return e;
+}
+
+function normalise(x: number[]): number[] {
+  const n = Math.hypot(...x);
+  return x.map((v) => v / n);
+}
+
+/** Sorted pairwise angles (degrees) of a set of vectors: a rotation-invariant fingerprint. */
+export function pairwiseAngles(X: number[][]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < X.length; i++) for (let j = i + 1; j < X.length; j++) {
+    const c = X[i].reduce((s, v, t) => s + v * X[j][t], 0) / (Math.hypot(...X[i]) * Math.hypot(...X[j]));
+    out.push((Math.acos(Math.max(-1, Math.min(1, c))) * 180) / Math.PI);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Dimension of the span of a set of vectors (numerical rank by Gram–Schmidt, tolerance 0.1 relative). */
+export function spanDimension(X: number[][], tol = 0.1): number {
+  const basis: number[][] = [];
+  for (const x of X) {
+    let r = [...x];
+    for (const q of basis) {
+      const c = r.reduce((s, v, t) => s + v * q[t], 0);
+      r = r.map((v, t) => v - c * q[t]);
+    }
+    const n = Math.hypot(...r);
+    if (n > tol * Math.hypot(...x)) basis.push(r.map((v) => v / n));
+  }
+  return basis.length;
+}
