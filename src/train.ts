@@ -5,7 +5,9 @@ import type { RunConfig, TrainedRun } from './types.js';
 import type { Engine, Progress } from './engines/engine.js';
 import { getEngine } from './engines/select.js';
 import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './cache.js';
-import { validateRun } from './validate.js';
+import { ConfigError, validateRun } from './validate.js';
+import { activeMutant } from './mutants.js';
+import { noteRun } from './claims/record.js';
 
 const inFlight = new Map<string, Promise<TrainedRun>>();
 
@@ -17,8 +19,18 @@ export interface TrainOptions {
 }
 
 export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Promise<TrainedRun> {
+  const run = await getRun(config, opts);
+  if (process.env.VITEST) noteRun(run); // claims report: which seeds / engine / time a claim's spec used
+  return run;
+}
+
+async function getRun(config: RunConfig, opts: TrainOptions): Promise<TrainedRun> {
   validateRun(config);
   const engine = opts.engine ?? (await getEngine());
+  const mutant = activeMutant();
+  if (mutant && engine.name !== 'native') {
+    throw new ConfigError(`TMS_MUTANT = "${mutant}": mutants exist only in the native engine; this run would use ${engine.name} (set TMS_ENGINE=native)`);
+  }
   const key = runKey(config, engine.name);
   const useCache = cacheEnabled() && !opts.fresh;
   if (!useCache) return train(config, engine, key, opts.onProgress);
@@ -29,6 +41,11 @@ export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Prom
     p.catch(() => inFlight.delete(key));
   }
   return p;
+}
+
+/** Forgets the in-process memo of runs (tests that edit the cache behind trainRun's back). */
+export function forgetRuns(): void {
+  inFlight.clear();
 }
 
 async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {

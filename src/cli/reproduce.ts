@@ -1,0 +1,81 @@
+// `tms reproduce`: run the claim specs (specs/) through vitest's node API with the chosen tier, record
+// every test's verdict (src/report/vitest-reporter.ts) and write the claims report.
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../paths.js';
+import { TIERS, tier as envTier, type Tier } from '../tier.js';
+import { ENGINE_NAMES } from '../engines/select.js';
+import ClaimsReporter from '../report/vitest-reporter.js';
+import { claimOf, claimOfFile } from '../report/results.js';
+import { parseFlags, UsageError, type CommandSpec } from './args.js';
+
+export const reproduceCommand: CommandSpec = {
+  name: 'reproduce',
+  brief: 'run the claim specs and write the claims report (out/report/)',
+  usage: 'tms reproduce [--tier default|paper] [--filter C2[,C8.1,…]] [--engine native|tfjs|auto]',
+  summary:
+    'Train every claim\'s models and check the claims (the specs in specs/), then write the claims report:\n' +
+    'out/report/index.html (self-contained) and out/report/summary.md. Trained runs are cached in .cache/runs,\n' +
+    'so a second run only re-checks. Exit code 0 when every claim holds, 1 otherwise.',
+  flags: {
+    tier: { type: 'choice', choices: TIERS, default: '$TMS_TIER or default', help: 'default: CI budget on 2 cores; paper: the paper\'s settings' },
+    filter: { type: 'string', value: 'IDS', help: 'only these claims or sub-claims, comma-separated (e.g. C2 or C2.3,C8)' },
+    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native', help: 'training engine' },
+  },
+  examples: ['npm run reproduce', 'npx tms reproduce --filter C8', 'npx tms reproduce --tier paper --filter C1'],
+};
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Spec files (relative to the repo) and the test-name pattern selecting `filter`'s claims. */
+export function selectSpecs(filter: string | undefined, specFiles: string[]): { files: string[]; pattern?: string } {
+  if (filter === undefined) return { files: specFiles };
+  const ids = filter.split(',').map((s) => s.trim());
+  const known = [...new Set(specFiles.map(claimOfFile).filter((x): x is string => !!x))].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+  const files = new Set<string>();
+  for (const id of ids) {
+    const { claim, subId } = claimOf(id);
+    if (!claim || (id !== claim && id !== subId)) throw new UsageError(`--filter must be claim ids such as C2 or C2.3, comma-separated; got ${JSON.stringify(id)}`);
+    const matching = specFiles.filter((f) => claimOfFile(f) === claim);
+    if (!matching.length) throw new UsageError(`--filter ${id}: no spec for ${claim} in specs/; claims with specs: ${known.join(', ')}`);
+    matching.forEach((f) => files.add(f));
+  }
+  // Whole claims are selected by file; sub-claims also by test name ("C2.3 …"; "C8 …" keeps all of C8).
+  const pattern = ids.some((id) => claimOf(id).subId)
+    ? ids.map((id) => (claimOf(id).subId ? `${escapeRe(id)}\\b` : `(?:^|\\s)${escapeRe(id)}[\\s.]`)).join('|')
+    : undefined;
+  return { files: [...files], pattern };
+}
+
+export async function reproduce(argv: string[]): Promise<number> {
+  const f = parseFlags(reproduceCommand, argv);
+  const t: Tier = (f.tier as Tier | undefined) ?? envTier();
+  process.env.TMS_TIER = t;
+  if (f.engine) process.env.TMS_ENGINE = f.engine as string;
+  const specFiles = readdirSync(join(REPO_ROOT, 'specs')).filter((x) => /\.spec\.[cm]?[jt]s$/.test(x)).sort().map((x) => `specs/${x}`);
+  const { files, pattern } = selectSpecs(f.filter as string | undefined, specFiles);
+
+  const { startVitest } = await import('vitest/node');
+  const reporter = new ClaimsReporter({ log: false });
+  process.stderr.write(`tms reproduce: ${files.length} spec file(s), ${t} tier${pattern ? `, tests matching /${pattern}/` : ''}\n`);
+  const vitest = await startVitest('test', files, {
+    root: REPO_ROOT,
+    config: join(REPO_ROOT, 'vitest.config.ts'),
+    run: true,
+    watch: false,
+    reporters: ['default', reporter],
+    ...(pattern ? { testNamePattern: pattern } : {}),
+  });
+  await vitest.close();
+  const r = reporter.last;
+  if (!r) {
+    process.stderr.write('tms reproduce: vitest did not finish a run; no report written\n');
+    return 1;
+  }
+  const rel = (p: string) => relative(process.cwd(), p);
+  const lines = r.data.claims
+    .filter((c) => files.some((file) => c.files.includes(file)))
+    .map((c) => `  ${c.id.padEnd(4)} ${c.verdict.padEnd(8)} ${c.title}`);
+  process.stdout.write(`\nclaims (${t} tier):\n${lines.join('\n')}\nreport: ${rel(r.html)}\nsummary: ${rel(r.md)}\n`);
+  return r.ok ? 0 : 1;
+}
