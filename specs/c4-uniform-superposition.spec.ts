@@ -1,0 +1,115 @@
+// C4 — Uniform superposition: all features equally important, sparsity swept with 1/(1−S) from 1 to 1000.
+// Paper (n = 400, m = 30): D* ≈ 1 when dense, a sticky plateau at D* = 1/2, then lower; the D_i cluster at
+// 1, 3/4, 2/3, 1/2, 2/5, 3/8; Σ D_i ≈ m; the feature geometry graph splits into small near-orthogonal
+// groups whose polytopes are often Thomson-problem solutions. One seed per sparsity: the sweep itself
+// is the replication (neighbouring sparsities are independent runs).
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../src/figures/matchers.js';
+import { C4 } from '../src/claims/c4.js';
+import { FRACTION_TOL, PLATEAU_BAND, plateau, sweepPoint, type SweepPoint } from '../src/claims/c4-measures.js';
+import { trainRun } from '../src/train.js';
+import { record } from '../src/claims/record.js';
+import { tier } from '../src/tier.js';
+import type { TrainedRun } from '../src/types.js';
+import { column, featureDimensionality } from '../src/metrics/features.js';
+import { classifyGroup, cos2Matrix, featureGroups, maxCrossGroupCos2 } from '../src/metrics/geometry-graph.js';
+import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.js';
+import { dimensionalityPlot } from '../src/figures/dimensionality.js';
+import { geometryGraph } from '../src/figures/geometry-graph.js';
+import { renderPng } from '../src/figures/render.js';
+
+let run: TrainedRun;
+let points: SweepPoint[];
+beforeAll(async () => {
+  run = await trainRun(C4.run());
+  points = run.instances.map((t, k) => sweepPoint(t.params, C4.xs[k]));
+});
+
+describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsities (${tier()} tier)`, () => {
+  it('C4.1 dense: D* ≈ 1 (within ±0.05)', () => {
+    record('C4.1', { what: 'D* at S = 0', value: points[0].dStar, paper: 'D* ≈ 1 when dense', tolerance: '±0.05' });
+    expect(Math.abs(points[0].dStar - 1)).toBeLessThanOrEqual(0.05);
+  });
+
+  it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}], where D* is ≥ 3× flatter than across the descent`, () => {
+    const p = plateau(points);
+    record('C4.2', { what: 'D* = 1/2 plateau: run length, 1/(1−S) range, |dD*/dlog x| inside vs across the descent', value: p, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}, run ≥ 2, slopeIn ≤ slopeAround / 3` });
+    record('C4.2', { what: 'D* along the sweep', value: points.map((q) => [+q.x.toFixed(2), +q.dStar.toFixed(3)]) });
+    expect(p.run).toBeGreaterThanOrEqual(2);
+    expect(p.slopeIn).toBeLessThanOrEqual(p.slopeAround / 3);
+  });
+
+  it('C4.3 Σ_i D_i ≈ m at every sparsity (within 5%)', () => {
+    const worst = Math.max(...points.map((q) => Math.abs(q.sumD / C4.m - 1)));
+    record('C4.3', { what: 'max |Σ D_i / m − 1| over the sweep', value: worst, paper: 'Σ_i D_i ≈ m', tolerance: '≤ 0.05' });
+    expect(worst).toBeLessThanOrEqual(0.05);
+  });
+
+  it(`C4.4 D_i cluster at 1, 3/4, 2/3, 1/2, 2/5, 3/8 (±${FRACTION_TOL}) where superposition is sparse enough to resolve`, () => {
+    // Pooled over the sweep points with 1 < 1/(1−S) ≤ 10 (the regime of the plateau and the first polytopes).
+    const pool = points.filter((q) => q.x > 1 && q.x <= 10);
+    const all = pool.flatMap((q) => q.Di);
+    const near = pool.reduce((s, q) => s + q.nearFraction * q.Di.length, 0) / all.length;
+    record('C4.4', { what: 'share of represented features with D_i at a fraction (1 < 1/(1−S) ≤ 10)', value: near, paper: 'D_i cluster at the listed fractions', tolerance: '≥ 60%' });
+    expect(near).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('C4.5 the geometry graph splits into near-orthogonal groups with at least three polytope kinds', () => {
+    const kinds = new Set(points.flatMap((q) => Object.keys(q.polytopes)).filter((k) => k !== 'other' && k !== 'dedicated'));
+    record('C4.5', { what: 'polytope kinds across the sweep', value: points.map((q) => [+q.x.toFixed(2), q.polytopes]), paper: 'digons, triangles, tetrahedra, pentagons, square antiprisms' });
+    expect(kinds.size).toBeGreaterThanOrEqual(3);
+    // Near-orthogonal between groups: at every sweep point whose groups are all named polytopes, the
+    // largest cos² across groups is under a fifth of the mean cos² within groups.
+    const ratios = run.instances.map((t) => {
+      const D = featureDimensionality(t.params);
+      const groups = featureGroups(t.params).filter((g) => g.length > 1);
+      if (groups.length < 2 || groups.some((g) => classifyGroup(t.params, g, D) === 'other')) return NaN;
+      const within = groups.flatMap((g) => cos2Matrix(t.params, g).flatMap((row, a) => row.filter((_, b) => b !== a)));
+      return maxCrossGroupCos2(t.params, groups) / (within.reduce((s, v) => s + v, 0) / within.length);
+    }).filter(Number.isFinite);
+    record('C4.5', { what: 'max cross-group cos² / mean within-group cos²', value: ratios });
+    expect(ratios.length).toBeGreaterThan(0);
+    expect(Math.max(...ratios)).toBeLessThan(0.2);
+  });
+
+  it('C4.6 detected polytopes match the Thomson-problem solution for the same points and dimension (±10°)', () => {
+    const checked: string[] = [];
+    let worst = 0;
+    for (const t of run.instances) {
+      const D = featureDimensionality(t.params);
+      for (const g of featureGroups(t.params)) {
+        const kind = classifyGroup(t.params, g, D);
+        if (kind === 'other' || kind === 'dedicated' || kind === 'digon') continue;
+        const X = g.map((i) => Array.from(column(t.params, i)));
+        const d = spanDimension(X);
+        const ref = pairwiseAngles(thomson(g.length, d));
+        const got = pairwiseAngles(X);
+        const err = Math.max(...got.map((a, k) => Math.abs(a - ref[k])));
+        worst = Math.max(worst, err);
+        checked.push(`${kind} in ${d}D: max angle error ${err.toFixed(1)}°`);
+      }
+    }
+    record('C4.6', { what: 'polytopes compared with Thomson solutions', value: checked, paper: 'many polytopes are Thomson-problem solutions', tolerance: 'pairwise angles within 10°' });
+    expect(checked.length).toBeGreaterThan(0);
+    expect(worst).toBeLessThanOrEqual(10);
+  });
+
+  it('C4.fig D* with the D_i scatter, and the geometry graph, match the golden figures', async () => {
+    const png = await renderPng(dimensionalityPlot(points.map((q) => ({ x: q.x, dStar: q.dStar, Di: q.Di })), `C4: dimensions per feature, n=${C4.n}, m=${C4.m}`));
+    await expect(png).toMatchGolden(`C4-dstar-${tier()}`, { engine: run.engine, points: points.map((q) => ({ x: q.x, dStar: q.dStar })) });
+    // Draw the three sweep points with the most distinct named polytopes (ties: lower sparsity first).
+    const named = (q: SweepPoint) => Object.keys(q.polytopes).filter((k) => k !== 'other').length;
+    const picks = points.map((q, k) => k).sort((a, b) => named(points[b]) - named(points[a]) || a - b).slice(0, 3).sort((a, b) => a - b);
+    const panels = picks.map((k) => {
+      const t = run.instances[k];
+      const D = featureDimensionality(t.params);
+      const groups = featureGroups(t.params);
+      const edges = groups.flatMap((g) => {
+        const C = cos2Matrix(t.params, g);
+        return g.flatMap((i, a) => g.flatMap((j, b) => (a < b ? [{ i, j, w: C[a][b] }] : [])));
+      });
+      return { label: `1/(1−S) = ${points[k].x.toFixed(1)}`, groups: groups.map((g) => ({ members: g, kind: classifyGroup(t.params, g, D) })), edges };
+    });
+    await expect(await renderPng(geometryGraph(panels, 'C4: feature geometry graphs'))).toMatchGolden(`C4-graph-${tier()}`, { engine: run.engine, picks });
+  });
+});
