@@ -46,6 +46,41 @@ function bernoulliRows(rng: Rng, B: number, p: number, hit: (b: number) => void)
   }
 }
 
+/**
+ * bernoulliRows + put + value for one independent feature, inlined: the hot loop of every batch.
+ * Same draws in the same order (coin, then value, per sample), so the same batch. Returns the new nz.
+ */
+function independentColumn(rng: Rng, B: number, n: number, i: number, p: number, signed: boolean,
+  x: Float32Array, rows: Int32Array, vals: Float32Array, nz: number): number {
+  if (p >= 1) {
+    for (let b = 0; b < B; b++) {
+      const v = signed ? 2 * rng.uniform() - 1 : rng.uniform();
+      rows[nz] = b;
+      vals[nz++] = v;
+      x[b * n + i] = v;
+    }
+  } else if (p >= 0.25) {
+    for (let b = 0; b < B; b++) {
+      if (!(rng.uniform() < p)) continue;
+      const v = signed ? 2 * rng.uniform() - 1 : rng.uniform();
+      rows[nz] = b;
+      vals[nz++] = v;
+      x[b * n + i] = v;
+    }
+  } else if (p > 0) {
+    const logq = Math.log1p(-p);
+    for (let b = -1; ; ) {
+      b += 1 + Math.floor(Math.log(rng.uniformOpen()) / logq);
+      if (b >= B) break;
+      const v = signed ? 2 * rng.uniform() - 1 : rng.uniform();
+      rows[nz] = b;
+      vals[nz++] = v;
+      x[b * n + i] = v;
+    }
+  }
+  return nz;
+}
+
 export interface Sampler {
   /** Fill `batch` with fresh data (the paper draws new data every step). */
   fill(batch: Batch): void;
@@ -110,7 +145,7 @@ export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfi
         colPtr[i] = nz;
         const L = setLists.get(i);
         if (L) for (let j = 0; j < L.r.length; j++) put(i, L.r[j], L.v[j]);
-        else bernoulliRows(rng, B, probs[i], (b) => put(i, b, value()));
+        else nz = independentColumn(rng, B, n, i, probs[i], signed, x, rows, vals, nz);
       }
       colPtr[n] = nz;
     },

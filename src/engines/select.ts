@@ -2,16 +2,14 @@
 // when one loads, else native (the fastest on CPU).
 import type { Engine } from './engine.js';
 import { NativeEngine } from './native/index.js';
+import { envChoice } from '../env.js';
 
 export type EngineName = 'native' | 'tfjs' | 'auto';
 export const ENGINE_NAMES: EngineName[] = ['native', 'tfjs', 'auto'];
 
+/** The engine named by TMS_ENGINE (unset or empty = native); a ConfigError names a bad value. */
 export function engineFromEnv(): EngineName {
-  const v = (process.env.TMS_ENGINE ?? 'native').trim();
-  if (!ENGINE_NAMES.includes(v as EngineName)) {
-    throw new Error(`TMS_ENGINE must be one of ${ENGINE_NAMES.join(', ')}; got "${v}"`);
-  }
-  return v as EngineName;
+  return envChoice('TMS_ENGINE', ENGINE_NAMES, 'native')!;
 }
 
 export async function getEngine(name: EngineName = engineFromEnv()): Promise<Engine> {

@@ -1,4 +1,6 @@
-// Fused forward + backward for one instance and one batch, with analytic gradients.
+// Fused forward + backward for one instance and one batch, with analytic gradients. This is the readable
+// reference: fast-kernel.ts (generated JS) and wasm-kernel.ts (WebAssembly SIMD) compute the same bits
+// faster (tests/native-kernel.test.ts), and training uses one of those.
 // Loss = mean over batch and features of I_i (x'_i − y_i)² (the reference notebook's reduction).
 // Layout: W feature-major (W_i = W[i*m..i*m+m)), activations sample-major (h_b = h[b*m..b*m+m)).
 import type { Batch } from '../../data.js';

@@ -1,11 +1,15 @@
 // Trains one instance to completion. Pure: the result depends only on its arguments, which is what
 // lets instances run in any order or on any worker thread and still give bit-identical weights.
 import type { DataConfig, InstanceConfig, ModelConfig, TrainConfig, TrainedInstance } from '../../types.js';
-import { allocBatch } from '../../data.js';
+import { allocBatch, type Batch } from '../../data.js';
+import type { ModelTraits } from '../../models.js';
 import { TrainingDivergedError } from '../../instance.js';
-import { assertFiniteParams, LossLog, setupInstance } from '../shared.js';
-import { allocWorkspace, forwardBackward } from './kernel.js';
-import { AdamW } from './adamw.js';
+import { envChoice } from '../../env.js';
+import { assertFiniteParams, LossLog } from '../shared.js';
+import { setupTraining } from '../../mutants.js';
+import type { Grads } from './kernel.js';
+import { allocFastWorkspace, fastForwardBackward } from './fast-kernel.js';
+import { WasmStepper, wasmSimdAvailable } from './wasm-kernel.js';
 
 export { LOSS_POINTS } from '../shared.js';
 
@@ -18,21 +22,42 @@ export interface InstanceJob {
   index: number;
 }
 
+/** A batch buffer, gradient buffers and the kernel that fills the latter from the former. */
+interface Stepper {
+  batch: Batch;
+  grads: Grads;
+  run(E: Float32Array, D: Float32Array, bias: Float32Array): number;
+}
+
+/** Which kernel: TMS_NATIVE_KERNEL=js|wasm (default: wasm where WebAssembly SIMD runs). Same bits either way. */
+export function kernelKind(): 'js' | 'wasm' {
+  return envChoice('TMS_NATIVE_KERNEL', ['js', 'wasm'] as const, wasmSimdAvailable ? 'wasm' : 'js')!;
+}
+
+function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array): Stepper {
+  if (kernelKind() === 'wasm') return new WasmStepper(t, n, m, B, importance);
+  const batch = allocBatch(B, n);
+  const ws = allocFastWorkspace(B, n, m);
+  const grads: Grads = { gW: new Float32Array(n * m), gW2: t.tied ? undefined : new Float32Array(n * m), gb: new Float32Array(n) };
+  return { batch, grads, run: (E, D, bias) => fastForwardBackward(t, n, m, E, D, bias, importance, batch, ws, grads) };
+}
+
 export function trainInstance(job: InstanceJob, onStep?: (step: number) => void): TrainedInstance {
   const { model, train, inst } = job;
   const { n, m } = model;
-  const { traits, params, sampler, importance } = setupInstance(job.namespace, model, job.data, inst);
-  const batch = allocBatch(train.batch, n);
-  const ws = allocWorkspace(train.batch, m);
-  const grads = { gW: new Float32Array(n * m), gW2: traits.tied ? undefined : new Float32Array(n * m), gb: new Float32Array(n) };
+  // setupInstance + AdamW, or the active TMS_MUTANT's broken versions (src/mutants.ts)
+  const { traits, params, sampler, importance, makeOptimizer } = setupTraining(job.namespace, model, job.data, inst);
+  const stepper = makeStepper(traits, n, m, train.batch, importance);
+  const { batch, grads } = stepper;
+  const D = traits.tied ? params.W : params.W2!;
   const tensors = traits.tied ? [params.W, params.b] : [params.W, params.W2!, params.b];
   const gradList = traits.tied ? [grads.gW, grads.gb] : [grads.gW, grads.gW2!, grads.gb];
-  const opt = new AdamW(tensors, train);
+  const opt = makeOptimizer(tensors, train);
 
   const log = new LossLog(train.steps);
   for (let step = 0; step < train.steps; step++) {
     sampler.fill(batch);
-    const loss = forwardBackward(traits, n, m, params.W, traits.tied ? params.W : params.W2!, params.b, importance, batch, ws, grads);
+    const loss = stepper.run(params.W, D, params.b);
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(job.index, step, `loss ${loss}`);
     opt.step(gradList);
     log.record(step, loss);

@@ -1,0 +1,54 @@
+// One benchmark measurement in a fresh process (so peak RSS is this engine's alone):
+//   tsx bench/child.ts '{"engine":"native","threads":2,"config":"n20-m5","scale":1,"steps":null}'
+// prints one line: RESULT {...}
+import { benchConfigs, scalingConfigs } from './configs.js';
+import type { Engine } from '../src/engines/engine.js';
+
+export interface ChildSpec {
+  engine: 'native' | 'tfjs';
+  threads?: number;
+  config: string;
+  scale: number;
+  /** overrides the config's steps (tfjs is capped) */
+  steps?: number;
+}
+
+export interface Measured {
+  engine: string;
+  describe: string;
+  steps: number;
+  seconds: number;
+  stepsPerSec: number;
+  maxRssMb: number;
+  /** summed over instances, block means (LOSS_POINTS blocks) */
+  losses: number[];
+}
+
+const spec = JSON.parse(process.argv[2]) as ChildSpec;
+const bc = [...benchConfigs(spec.scale), ...scalingConfigs(spec.scale)].find((c) => c.id === spec.config);
+if (!bc) throw new Error(`unknown bench config ${spec.config}`);
+const run = spec.steps ? { ...bc.run, train: { ...bc.run.train, steps: spec.steps } } : bc.run;
+
+let engine: Engine;
+if (spec.engine === 'native') {
+  const { NativeEngine } = await import('../src/engines/native/index.js');
+  engine = new NativeEngine({ threads: spec.threads });
+} else {
+  const { getEngine } = await import('../src/engines/select.js');
+  engine = await getEngine('tfjs');
+}
+const t0 = performance.now();
+const trained = await engine.train(run);
+const seconds = (performance.now() - t0) / 1000;
+const losses = trained[0].losses.map((_, j) => trained.reduce((a, t) => a + t.losses[j], 0));
+const out: Measured = {
+  engine: engine.name,
+  describe: engine.describe(),
+  steps: run.train.steps,
+  seconds,
+  stepsPerSec: run.train.steps / seconds,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+  losses,
+};
+console.log(`RESULT ${JSON.stringify(out)}`);
+process.exit(0); // pool workers and tfjs backends need not be torn down

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Minimal idiomatic PyTorch trainer of the TMS model families, the peer for `npm run bench`.
+
+Instances are batched as in Anthropic's notebook: W has shape (instances, n, m) and one optimizer
+step trains them all. Loss per instance = mean over batch and features of importance * (out - y)^2;
+the instance losses are summed, so each instance gets its own mean's gradient. Fresh data each step.
+
+Input: one JSON object on stdin
+  {kind, n, m, steps, batch, threads, sparsity: [S per instance],
+   importance: [[n floats] per instance], loss_points, max_seconds}
+Output: one JSON line {steps, seconds, steps_per_s, max_rss_mb, losses: [summed block means], torch};
+`steps` is fewer than asked when max_seconds ran out first.
+"""
+import json, resource, sys, time
+
+import torch
+
+cfg = json.load(sys.stdin)
+torch.manual_seed(0)
+torch.set_num_threads(int(cfg.get("threads", 1)))
+kind, n, m, B, steps = cfg["kind"], cfg["n"], cfg["m"], cfg["batch"], cfg["steps"]
+I = len(cfg["sparsity"])
+prob = (1 - torch.tensor(cfg["sparsity"], dtype=torch.float32))[None, :, None]  # (1, I, 1)
+importance = torch.tensor(cfg["importance"], dtype=torch.float32)[None]  # (1, I, n)
+
+
+def xavier(*shape):
+    # Xavier-normal of each instance's n x m matrix, std sqrt(2/(n+m)) like our engines (xavier_normal_
+    # on the 3-d tensor would also count the instance dimension in its fans and start far smaller).
+    return torch.nn.Parameter(torch.randn(*shape) * (2 / (n + m)) ** 0.5)
+
+
+W = xavier(I, n, m)
+W2 = xavier(I, n, m) if kind == "abs" else None
+b = torch.nn.Parameter(torch.zeros(I, n))
+params = [W, b] + ([W2] if W2 is not None else [])
+opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+
+
+def batch():
+    v = torch.rand(B, I, n)
+    if kind == "abs":
+        v = 2 * v - 1
+    return torch.where(torch.rand(B, I, n) <= prob, v, torch.zeros(()))
+
+
+def forward(x):
+    h = torch.einsum("bif,ifh->bih", x, W)
+    if kind in ("relu-hidden", "abs"):
+        h = torch.relu(h)
+    out = torch.einsum("bih,ifh->bif", h, W2 if W2 is not None else W) + b
+    return out if kind == "linear" else torch.relu(out)
+
+
+every = max(1, steps // cfg.get("loss_points", 100))
+max_seconds = cfg.get("max_seconds", float("inf"))
+losses, acc, done = [], 0.0, 0
+t0 = time.perf_counter()
+for step in range(steps):
+    x = batch()
+    y = x.abs() if kind == "abs" else x
+    loss = (importance * (forward(x) - y) ** 2).mean(dim=(0, 2)).sum()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    acc += loss.item()  # the sync a real training loop does for logging
+    if (step + 1) % every == 0:
+        losses.append(acc / every)
+        acc = 0.0
+    done = step + 1
+    if time.perf_counter() - t0 > max_seconds:
+        break
+secs = time.perf_counter() - t0
+print(json.dumps({
+    "steps": done, "seconds": secs, "steps_per_s": done / secs,
+    "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "losses": losses, "torch": torch.__version__, "threads": torch.get_num_threads(),
+}))

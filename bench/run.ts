@@ -1,0 +1,167 @@
+// `npm run bench [-- --scaling] [--scale X] [--repeat R] [--only ID] [--no-tfjs] [--no-torch]`: training speed of
+// each engine against a minimal PyTorch trainer on the same workloads. Every measurement runs in its own
+// process (peak RSS is then that engine's alone). Writes bench/out/results.json and bench/out/bench.png.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchConfigs, scalingConfigs, type BenchConfig } from './configs.js';
+import type { ChildSpec, Measured } from './child.js';
+import { renderPng, type TopLevelSpec } from '../src/figures/render.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT = join(HERE, 'out');
+const PYTHON = '/usr/bin/python3';
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const args = process.argv.slice(2);
+const flag = (f: string) => args.includes(f);
+const opt = (f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : undefined);
+const scale = Number(opt('--scale') ?? 0.5);
+const cores = availableParallelism();
+/** A measurement that runs longer stops early (PyTorch) or is abandoned (ours): steps/s stay meaningful. */
+const MAX_SECONDS = Number(opt('--max-seconds') ?? 15);
+
+interface Row extends Measured {
+  config: string;
+  variant: string;
+  error?: string;
+}
+
+function runChild(spec: ChildSpec): Measured {
+  const r = spawnSync(process.execPath, ['--import', TSX, join(HERE, 'child.ts'), JSON.stringify(spec)],
+    { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 4 * MAX_SECONDS * 1000 });
+  if (r.error) throw r.error;
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error((r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | '));
+  return JSON.parse(line.slice(7)) as Measured;
+}
+
+function torchAvailable(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function runTorch(bc: BenchConfig, threads: number): Measured {
+  const { model, train, instances } = bc.run;
+  const input = JSON.stringify({ kind: model.kind, n: model.n, m: model.m, steps: train.steps, batch: train.batch, threads,
+    sparsity: instances.map((i) => i.sparsity), importance: instances.map((i) => i.importance), loss_points: 100, max_seconds: MAX_SECONDS });
+  const r = spawnSync(PYTHON, [join(HERE, 'peers', 'torch_tms.py')], { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(r.stderr.trim().split('\n').slice(-2).join(' | '));
+  const o = JSON.parse(r.stdout);
+  return { engine: 'torch', describe: `PyTorch ${o.torch} (${o.threads} threads)`, steps: o.steps, seconds: o.seconds,
+    stepsPerSec: o.steps_per_s, maxRssMb: o.max_rss_mb, losses: o.losses };
+}
+
+/** Steps and seconds until the block-mean loss first falls below `target` (undefined if never). */
+function timeTo(m: Measured, target: number): { steps: number; seconds: number } | undefined {
+  const every = m.steps / m.losses.length;
+  const j = m.losses.findIndex((l) => l <= target);
+  return j < 0 ? undefined : { steps: Math.round((j + 1) * every), seconds: ((j + 1) * every) / m.stepsPerSec };
+}
+
+const configs = (flag('--scaling') ? scalingConfigs(scale) : benchConfigs(scale)).filter((c) => !opt('--only') || c.id.includes(opt('--only')!));
+const torchVersion = flag('--no-torch') ? undefined : torchAvailable();
+if (!torchVersion && !flag('--no-torch')) {
+  console.log(`PyTorch not found for ${PYTHON}: install it with\n  apt-get update && apt-get install -y python3-torch libopenblas0-pthread\n(continuing without the PyTorch peer)`);
+}
+
+// Each variant runs `repeat` times, round-robin, and keeps its fastest run: on a shared machine the
+// best of several short runs is a steadier estimate than one long one.
+const repeat = Number(opt('--repeat') ?? 2);
+const rows: Row[] = [];
+for (const bc of configs) {
+  const steps = bc.run.train.steps;
+  const variants: [string, () => Measured][] = [];
+  variants.push(['native 1 thread', () => runChild({ engine: 'native', threads: 1, config: bc.id, scale })]);
+  if (cores > 1) variants.push([`native ${cores} threads`, () => runChild({ engine: 'native', threads: cores, config: bc.id, scale })]);
+  if (!flag('--no-tfjs')) variants.push(['tfjs', () => runChild({ engine: 'tfjs', config: bc.id, scale, steps: Math.max(10, Math.round(steps / 10)) })]);
+  if (torchVersion) {
+    variants.push(['PyTorch 1 thread', () => runTorch(bc, 1)]);
+    if (cores > 1) variants.push([`PyTorch ${cores} threads`, () => runTorch(bc, cores)]);
+  }
+  const bestOf = new Map<string, Row>();
+  for (let r = 0; r < repeat; r++) {
+    for (const [variant, measure] of variants) {
+      if (variant === 'tfjs' && r > 0) continue; // slow; once is enough
+      process.stderr.write(`[bench] ${bc.id} (${r + 1}/${repeat}): ${variant} ...`);
+      try {
+        const m = measure();
+        const prev = bestOf.get(variant);
+        if (!prev || prev.error || m.stepsPerSec > prev.stepsPerSec) bestOf.set(variant, { ...m, config: bc.id, variant });
+        process.stderr.write(` ${m.stepsPerSec.toFixed(1)} steps/s\n`);
+      } catch (e) {
+        if (!bestOf.has(variant)) bestOf.set(variant, { engine: variant, describe: '', steps: 0, seconds: 0, stepsPerSec: 0, maxRssMb: 0, losses: [], config: bc.id, variant, error: (e as Error).message });
+        process.stderr.write(` failed: ${(e as Error).message}\n`);
+      }
+    }
+  }
+  rows.push(...bestOf.values());
+}
+
+// Ratios against the faster PyTorch variant (conservative for us), and time to a loss both reach.
+/** the fastest measured run of `prefix` variants on config `id` */
+const best = (id: string, prefix: string) =>
+  rows.filter((r) => r.config === id && r.variant.startsWith(prefix) && !r.error).sort((a, b) => b.stepsPerSec - a.stepsPerSec)[0];
+const summary = configs.map((bc) => {
+  const nat = best(bc.id, 'native');
+  const tor = best(bc.id, 'PyTorch');
+  let target: number | undefined;
+  if (!flag('--scaling') && nat && tor && nat.steps === bc.run.train.steps && tor.steps === bc.run.train.steps) target = 1.05 * Math.max(Math.min(...nat.losses), Math.min(...tor.losses));
+  return {
+    config: bc.id, label: bc.label, instances: bc.run.instances.length, steps: bc.run.train.steps,
+    native: nat && { variant: nat.variant, stepsPerSec: nat.stepsPerSec, maxRssMb: nat.maxRssMb },
+    torch: tor && { variant: tor.variant, stepsPerSec: tor.stepsPerSec, maxRssMb: tor.maxRssMb },
+    ratio: nat && tor ? nat.stepsPerSec / tor.stepsPerSec : undefined,
+    target: target && { loss: target, native: timeTo(nat!, target), torch: timeTo(tor!, target) },
+  };
+});
+
+const pad = (s: string, w: number) => s.padEnd(w);
+const num = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
+console.log(`\n${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, node ${process.version}${torchVersion ? `, torch ${torchVersion}` : ''}\n`);
+console.log(`${pad('config', 19)}${pad('variant', 20)}${pad('steps', 7)}${pad('seconds', 9)}${pad('steps/s', 10)}${pad('RSS MB', 8)}`);
+for (const r of rows) {
+  console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 20)}unavailable: ${r.error.slice(0, 100)}`
+    : `${pad(r.config, 19)}${pad(r.variant, 20)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(r.maxRssMb, 0), 8)}`);
+}
+console.log(`\n${pad('config', 19)}${pad('native/PyTorch', 16)}time to target loss (native vs PyTorch)`);
+for (const s of summary) {
+  const t = s.target;
+  const tt = t ? `loss ${t.loss.toExponential(2)}: ${t.native ? `${t.native.steps} steps ${num(t.native.seconds, 2)} s` : 'not reached'} vs ${t.torch ? `${t.torch.steps} steps ${num(t.torch.seconds, 2)} s` : 'not reached'}` : '-';
+  console.log(`${pad(s.config, 19)}${pad(s.ratio === undefined ? '-' : `${s.ratio.toFixed(2)}x`, 16)}${tt}`);
+}
+
+mkdirSync(OUT, { recursive: true });
+const name = flag('--scaling') ? 'scaling' : 'results';
+const ok = rows.filter((r) => !r.error);
+writeFileSync(join(OUT, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores, node: process.version,
+  torch: torchVersion, scale, summary, rows: ok.map(({ losses, ...r }) => ({ ...r, losses })) }, null, 1));
+// Speed relative to the faster PyTorch variant (or to native 1 thread without PyTorch); 1 = parity.
+const refName = torchVersion ? 'PyTorch' : 'native 1';
+const bars = ok.flatMap((r) => {
+  const ref = best(r.config, refName);
+  return ref ? [{ config: r.config, variant: r.variant, relative: r.stepsPerSec / ref.stepsPerSec }] : [];
+});
+const chart = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+  title: `Training speed relative to ${torchVersion ? 'PyTorch (its faster thread setting)' : 'native, 1 thread'}`,
+  width: { step: 16 },
+  height: 260,
+  layer: [
+    {
+      data: { values: bars },
+      mark: 'bar',
+      encoding: {
+        x: { field: 'config', type: 'nominal', title: null, sort: configs.map((c) => c.id), axis: { labelAngle: -30 } },
+        xOffset: { field: 'variant' },
+        y: { field: 'relative', type: 'quantitative', title: `steps/s ÷ ${refName}` },
+        color: { field: 'variant', type: 'nominal', title: null },
+      },
+    },
+    { data: { values: [{ y: 1 }] }, mark: { type: 'rule', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+  ],
+} as unknown as TopLevelSpec;
+writeFileSync(join(OUT, `${name}.png`), await renderPng(chart));
+console.log(`\nwrote ${join('bench/out', `${name}.json`)} and ${join('bench/out', `${name}.png`)}`);
