@@ -9,6 +9,7 @@ import { C2 } from '../src/claims/c2.js';
 import { trainRun } from '../src/train.js';
 import { record } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
+import { skipFigures } from '../src/claims/seeds.js';
 import type { TrainedRun } from '../src/types.js';
 import { featureNorms, gram, interference } from '../src/metrics/features.js';
 import { normBars } from '../src/figures/norm-bars.js';
@@ -34,7 +35,7 @@ describe(`C2 linear model, n=${C2.n}, m=${C2.m} (${C2.seeds.length} seeds × ${C
     expect(verdicts).toHoldForSeeds(verdicts.length);
   });
 
-  it('C2.fig linear ‖W_i‖ coloured by superposition matches the golden figure', async () => {
+  it.skipIf(skipFigures())('C2.fig linear ‖W_i‖ coloured by superposition matches the golden figure', async () => {
     const seed = C2.seeds[0];
     const panels = C2.sparsities.map((S) => {
       const p = run.instances.find((t) => t.config.sparsity === S && t.config.seed === seed)!.params;

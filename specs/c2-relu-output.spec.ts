@@ -13,6 +13,7 @@ import { biasOfUnrepresented, biasTolerance, C2_THRESHOLDS, dedicatedBeforeSuper
 import { trainRun } from '../src/train.js';
 import { record } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
+import { skipFigures } from '../src/claims/seeds.js';
 import type { TrainedRun } from '../src/types.js';
 import { featureNorms, interference } from '../src/metrics/features.js';
 import { mean } from '../src/stats/summary.js';
@@ -86,7 +87,7 @@ describe(`C2 ReLU-output model, n=${C2.n}, m=${C2.m} (${C2.seeds.length} seeds; 
     expect(verdicts).toHoldForSeeds(verdicts.length);
   });
 
-  it('C2.fig ReLU ‖W_i‖ bars and WᵀW match the golden figures', async () => {
+  it.skipIf(skipFigures())('C2.fig ReLU ‖W_i‖ bars and WᵀW match the golden figures', async () => {
     const seed = C2.seeds[0];
     const pick = (S: number) => relu.instances.find((t) => t.config.sparsity === S && t.config.seed === seed)!.params;
     const bars = C2.sparsities.map((S) => ({ label: `S = ${S}`, norms: featureNorms(pick(S)), interference: interference(pick(S)) }));

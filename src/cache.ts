@@ -2,13 +2,16 @@
 // atomically (temp file + rename) and carry a checksum; a corrupt entry is reported and retrained.
 // A lock file makes concurrent workers that need the same run train it once.
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, unlinkSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, unlinkSync, existsSync, readdirSync, statSync, linkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Params, RunConfig, TrainedInstance } from './types.js';
 import { cacheDir, SRC_DIR } from './paths.js';
+import { mutantKey } from './mutants.js';
 
-/** Files whose content defines training numerics: any change invalidates cached runs. */
-const CODE_FILES = ['rng.ts', 'data.ts', 'models.ts', 'instance.ts'];
+/** Files whose content defines training numerics: any change invalidates cached runs. mutants.ts is on
+ *  the training path (its setupTraining builds every instance's setup and optimiser). */
+const CODE_FILES = ['rng.ts', 'data.ts', 'models.ts', 'instance.ts', 'mutants.ts'];
 const CODE_DIRS = ['engines'];
 
 let codeVersionMemo: string | undefined;
@@ -38,8 +41,9 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** Cache key of a run. An active TMS_MUTANT enters it (absent otherwise, so real runs keep their keys). */
 export function runKey(config: RunConfig, engine: string): string {
-  return createHash('sha256').update(canonicalJson({ config, engine, code: codeVersion() })).digest('hex').slice(0, 24);
+  return createHash('sha256').update(canonicalJson({ config, engine, code: codeVersion(), mutant: mutantKey() })).digest('hex').slice(0, 24);
 }
 
 interface Stored {
@@ -69,32 +73,25 @@ export function cacheEnabled(): boolean {
   return process.env.TMS_CACHE !== 'off';
 }
 
-/** Reads an entry; a missing one gives undefined, a corrupt one is deleted with a warning. */
+/** Reads an entry; a missing one gives undefined, a corrupt one is deleted with a warning on stderr. */
 export function readCache(key: string, config: RunConfig): CacheHit | undefined {
   const p = entryPath(key);
-  if (!existsSync(p)) return undefined;
+  let ino: number;
+  let text: string;
   try {
-    const text = readFileSync(p, 'utf8');
-    const nl = text.indexOf('\n');
-    const sum = text.slice(0, nl);
-    const body = text.slice(nl + 1);
-    if (createHash('sha256').update(body).digest('hex') !== sum) throw new Error('checksum mismatch (truncated or edited)');
-    const s = JSON.parse(body) as Stored;
-    if (s.format !== 1 || s.key !== key) throw new Error('unexpected format or key');
-    const { kind, n, m } = config.model;
-    return {
-      engine: s.engine,
-      seconds: s.seconds,
-      instances: s.instances.map((e, i) => {
-        const params: Params = { kind, n, m, W: b64ToF32(e.W), W2: e.W2 ? b64ToF32(e.W2) : undefined, b: b64ToF32(e.b) };
-        if (params.W.length !== n * m || params.b.length !== n) throw new Error(`instance ${i} has wrong shape`);
-        return { config: config.instances[i], params, finalLoss: e.finalLoss, losses: e.losses };
-      }),
-    };
+    ino = statSync(p).ino;
+    text = readFileSync(p, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return parseEntry(key, config, text);
   } catch (err) {
     process.stderr.write(`[tms] cache entry ${p} is corrupt (${(err as Error).message}); retraining\n`);
     try {
-      unlinkSync(p);
+      // Only the file we read: another worker may have replaced it with a good entry meanwhile.
+      if (statSync(p).ino === ino) unlinkSync(p);
     } catch {
       /* another worker removed it first */
     }
@@ -102,11 +99,45 @@ export function readCache(key: string, config: RunConfig): CacheHit | undefined 
   }
 }
 
+function parseEntry(key: string, config: RunConfig, text: string): CacheHit {
+  const nl = text.indexOf('\n');
+  if (nl < 0) throw new Error('no checksum line (truncated)');
+  const sum = text.slice(0, nl);
+  const body = text.slice(nl + 1);
+  if (createHash('sha256').update(body).digest('hex') !== sum) throw new Error('checksum mismatch (truncated or edited)');
+  const s = JSON.parse(body) as Stored;
+  if (s.format !== 1 || s.key !== key) throw new Error('unexpected format or key');
+  const { kind, n, m } = config.model;
+  if (!Array.isArray(s.instances) || s.instances.length !== config.instances.length) {
+    throw new Error(`holds ${s.instances?.length} instances, the config ${config.instances.length}`);
+  }
+  return {
+    engine: s.engine,
+    seconds: s.seconds,
+    instances: s.instances.map((e, i) => {
+      const params: Params = { kind, n, m, W: b64ToF32(e.W), W2: e.W2 ? b64ToF32(e.W2) : undefined, b: b64ToF32(e.b) };
+      if (params.W.length !== n * m || params.b.length !== n || (params.W2 && params.W2.length !== n * m)) throw new Error(`instance ${i} has wrong shape`);
+      for (const t of [params.W, params.W2, params.b]) if (t && !t.every(Number.isFinite)) throw new Error(`instance ${i} has non-finite weights`);
+      if (typeof e.finalLoss !== 'number' || !Array.isArray(e.losses)) throw new Error(`instance ${i} has no losses`);
+      return { config: config.instances[i], params, finalLoss: e.finalLoss, losses: e.losses };
+    }),
+  };
+}
+
 /** Atomic write: a reader sees either no entry or a whole one. */
 export function atomicWrite(path: string, data: string | Buffer): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw err;
+  }
 }
 
 export function writeCache(key: string, config: RunConfig, engine: string, seconds: number, instances: TrainedInstance[]): void {
@@ -131,12 +162,98 @@ export function writeCache(key: string, config: RunConfig, engine: string, secon
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A lock file that holds no readable owner is taken over once it is this old. */
+export const UNREADABLE_LOCK_STALE_MS = 60_000;
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by another user
+  }
+}
+
+/** Creates `path` holding `content`, atomically (never seen empty); false when it already exists. */
+function createExclusive(path: string, content: string): boolean {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, content);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw err;
+    // No hard links on this file system: exclusive create (a crash between open and write leaves an
+    // empty lock, taken over after UNREADABLE_LOCK_STALE_MS).
+    try {
+      const fd = openSync(path, 'wx');
+      writeFileSync(fd, content);
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const lockContent = () => `${process.pid} ${hostname()}`;
+
+/** Why the lock at `path` is stale (its owner is gone), or undefined when it is live or missing. */
+function staleReason(path: string): string | undefined {
+  let text: string;
+  let age: number;
+  try {
+    age = Date.now() - statSync(path).mtimeMs;
+    text = readFileSync(path, 'utf8');
   } catch {
+    return undefined; // gone: the caller retries
+  }
+  const match = /^(\d+)(?: (.*))?$/.exec(text.trim());
+  if (!match) return age > UNREADABLE_LOCK_STALE_MS ? `unreadable owner ${JSON.stringify(text.slice(0, 40))}, ${Math.round(age / 1000)} s old` : undefined;
+  const pid = Number(match[1]);
+  const host = match[2];
+  if (host !== undefined && host !== hostname()) return undefined; // another machine's process: cannot tell, so wait
+  if (pid === process.pid) return undefined;
+  return pidAlive(pid) ? undefined : `owner process ${pid} is gone`;
+}
+
+/**
+ * Removes the lock at `path` if it is stale. Guarded by a second lock, so that two waiters that both saw
+ * the dead owner cannot remove each other's fresh lock: the guard holder re-checks before removing.
+ */
+function takeOverIfStale(path: string): boolean {
+  if (!staleReason(path)) return false;
+  const guard = `${path}.takeover`;
+  if (!createExclusive(guard, lockContent())) {
+    // Held for microseconds by a live process; an old one was left by a crash.
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > UNREADABLE_LOCK_STALE_MS) unlinkSync(guard);
+    } catch {
+      /* gone */
+    }
     return false;
+  }
+  try {
+    const why = staleReason(path);
+    if (!why) return false;
+    unlinkSync(path);
+    process.stderr.write(`[tms] took over stale lock ${path} (${why})\n`);
+    return true;
+  } finally {
+    try {
+      unlinkSync(guard);
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -147,11 +264,9 @@ function pidAlive(pid: number): boolean {
 export async function withTrainLock<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
   mkdirSync(cacheDir(), { recursive: true });
   const lock = join(cacheDir(), `${key}.lock`);
+  let waited = 0;
   for (;;) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
+    if (createExclusive(lock, lockContent())) {
       try {
         return await work();
       } finally {
@@ -161,25 +276,13 @@ export async function withTrainLock<T>(key: string, work: () => Promise<T>): Pro
           /* already gone */
         }
       }
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     // Someone else is training this run: wait for it, unless its process is gone.
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(lock, 'utf8'));
-    } catch {
-      continue; // lock vanished: try again
-    }
-    if (Number.isFinite(owner) && owner > 0 && owner !== process.pid && !pidAlive(owner)) {
-      try {
-        unlinkSync(lock);
-      } catch {
-        /* raced with another taker */
-      }
-      continue;
-    }
+    if (takeOverIfStale(lock)) continue;
+    if (!existsSync(lock)) continue; // released between our attempts: try again
+    if (waited === 25) process.stderr.write(`[tms] waiting for another process training run ${key} (lock ${lock})\n`);
     await sleep(200);
+    waited++;
     if (!existsSync(lock)) return undefined;
   }
 }

@@ -3,6 +3,7 @@ import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
+import { shiftedSeed } from './seeds.js';
 
 const grid = byTier({ default: 12, paper: 30 });
 
@@ -20,7 +21,7 @@ export const C3 = {
   /** Each cell gets its own seeds (cell·100 + seed), so cells are independent trials rather than
    *  sharing N initialisations across the whole grid. */
   cellSeed(cell: number, seed: number): number {
-    return cell * 100 + seed;
+    return shiftedSeed(cell * 100 + seed, 100);
   },
   run(): RunConfig {
     return {

@@ -4,6 +4,7 @@ import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
+import { seedList } from './seeds.js';
 
 const shape = byTier({
   // The paper's n = 400, m = 30. The default tier shrinks to n = 100, m = 10 (the 10:1 ratio of the
@@ -19,7 +20,7 @@ export const C4 = {
   ...shape,
   /** 1/(1−S), log-spaced from 1 to 1000 */
   xs: logspace(1, 1000, shape.points),
-  seeds: [1],
+  seeds: seedList([1]),
   run(): RunConfig {
     return {
       namespace: 'C4',

@@ -1,6 +1,6 @@
 // Seed lists of the claims, shiftable for flake checks: `TMS_SEED_OFFSET=<k>` adds k to every seed, so a
 // spec can be rerun on independent seed sets (scripts/flake.ts uses offsets 1000, 2000, …) without editing it.
-import { envInt } from '../env.js';
+import { envFlag, envInt } from '../env.js';
 
 /** Largest offset: keeps seeds (≤ a few hundred in the claims) far below the seed limit 2^31 − 1. */
 export const MAX_SEED_OFFSET = 1_000_000_000;
@@ -14,4 +14,18 @@ export function seedOffset(env: NodeJS.ProcessEnv = process.env): number {
 export function seedList(base: readonly number[], env: NodeJS.ProcessEnv = process.env): number[] {
   const o = seedOffset(env);
   return base.map((s) => s + o);
+}
+
+/** TMS_SKIP_FIGURES=1: figure tests skip themselves (flake runs use other seeds than the goldens were drawn from). */
+export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
+  return envFlag('TMS_SKIP_FIGURES', env);
+}
+
+/**
+ * `seed` shifted by TMS_SEED_OFFSET × `stride`, for claims that derive seeds from a base (e.g. C3's
+ * cell·100 + seed): choose stride so that offset·stride exceeds the largest base seed, and the seed sets of
+ * different offsets never overlap (offsets 1000k: stride 100 keeps base seeds < 100,000 apart).
+ */
+export function shiftedSeed(seed: number, stride = 1, env: NodeJS.ProcessEnv = process.env): number {
+  return seed + seedOffset(env) * stride;
 }

@@ -51,8 +51,8 @@ const MODEL_FLAGS = ['kind', 'n', 'm', 'sparsity', 'importance', 'seeds', 'steps
 
 /** Which flag set a config field, so validation errors can point at the flag the user typed. */
 const FIELD_FLAGS: [RegExp, string][] = [
+  [/^model\.n = \d+, model\.m = /, '--n/--m/--batch'], [/^model\.n × train\.batch/, '--n/--batch'],
   [/^namespace\b/, '--namespace'], [/^model\.kind\b/, '--kind'], [/^model\.n\b/, '--n'], [/^model\.m\b/, '--m'],
-  [/^model\.n × train\.batch/, '--n/--batch'],
   [/^instances\[\d+\]\.sparsity/, '--sparsity'], [/^instances\[\d+\]\.importance/, '--importance'], [/^instances\[\d+\]\.seed/, '--seeds'],
   [/^train\.steps/, '--steps'], [/^train\.batch/, '--batch'], [/^train\.lr/, '--lr'], [/^train\.weightDecay/, '--weight-decay'],
 ];

@@ -1,0 +1,146 @@
+// Plumbing of scripts/mutants.ts and scripts/flake.ts on a fake project (two tiny specs whose outcome
+// depends on TMS_MUTANT / TMS_SEED_OFFSET), plus their pure parts: report parsing, verdicts, tallies, bounds.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseReport, specFiles, type SpecRun } from '../scripts/lib/vitest-json.js';
+import { classify } from '../scripts/mutants.js';
+import { tally } from '../scripts/flake.js';
+import { clopperPearsonUpper, wilsonInterval } from '../src/stats/proportion.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+describe('proportion bounds', () => {
+  it('Clopper–Pearson one-sided upper bounds match known values', () => {
+    expect(clopperPearsonUpper(0, 20)).toBeCloseTo(1 - 0.05 ** (1 / 20), 6); // 0.1391
+    expect(clopperPearsonUpper(1, 20)).toBeCloseTo(0.2161, 3);
+    expect(clopperPearsonUpper(1, 3)).toBeCloseTo(0.8647, 3);
+    expect(clopperPearsonUpper(5, 5)).toBe(1);
+  });
+  it('Wilson intervals match known values', () => {
+    const [lo, hi] = wilsonInterval(20, 20);
+    expect(lo).toBeCloseTo(0.8389, 3);
+    expect(hi).toBe(1);
+    const [a, b] = wilsonInterval(2, 3);
+    expect(a).toBeCloseTo(0.2077, 3);
+    expect(b).toBeCloseTo(0.9385, 3);
+  });
+});
+
+describe('report parsing and verdicts', () => {
+  const report = (asserts: { title: string; status: string; failureMessages?: string[] }[], file: { status?: string; message?: string } = {}) =>
+    ({ testResults: [{ name: 'x.spec.ts', status: file.status ?? 'passed', message: file.message ?? '', assertionResults: asserts }] });
+  const run = (r: ReturnType<typeof parseReport>): SpecRun => ({ spec: 'x', exitCode: 0, seconds: 1, ...r });
+
+  it('claim failures kill, figure-only failures do not, all passing survives', () => {
+    const killed = parseReport(report([
+      { title: 'C2.1 linear: ...', status: 'failed', failureMessages: ['AssertionError: expected 6 to be 5\n at ...'] },
+      { title: 'C2.fig figure', status: 'failed', failureMessages: ['Error: golden "C2-linear-default" mismatch: 5 pixels differ'] },
+    ]), 'x');
+    expect(classify(run(killed))).toMatchObject({ verdict: 'killed', failed: ['C2.1'], figuresFailed: ['C2.fig'], detail: 'AssertionError: expected 6 to be 5' });
+    const fig = parseReport(report([{ title: 'C2.1 ok', status: 'passed' }, { title: 'C2.9 drawn', status: 'failed', failureMessages: ['golden "x" is missing (golden/x.png)'] }]), 'x');
+    expect(classify(run(fig))).toMatchObject({ verdict: 'figure only', figuresFailed: ['C2.9'] });
+    expect(classify(run(parseReport(report([{ title: 'C1.1 ok', status: 'passed' }]), 'x')))).toMatchObject({ verdict: 'survived' });
+  });
+
+  it('a failing beforeAll (tests skipped, file failed) counts as every claim test failing', () => {
+    const r = parseReport(report([{ title: 'C1.1 a', status: 'skipped' }, { title: 'C1.fig b', status: 'skipped' }], { status: 'failed', message: 'TrainingDivergedError: training diverged\n  at x' }), 'x');
+    expect(r.tests.map((t) => t.status)).toEqual(['failed', 'skipped']);
+    expect(r.suiteError).toBe('TrainingDivergedError: training diverged');
+    expect(classify(run(r))).toMatchObject({ verdict: 'killed', failed: ['C1.1'] });
+    expect(classify(run({ tests: [], suiteError: 'timed out after 60 s' }))).toMatchObject({ verdict: 'error' });
+  });
+
+  it('flake tallies skip skipped tests and count suite errors as failed runs', () => {
+    const mk = (statuses: Record<string, string>, suiteError?: string): SpecRun =>
+      run({ tests: Object.entries(statuses).map(([id, status]) => ({ id, title: id, status: status as never, failures: [], figure: false })), suiteError });
+    const t = tally([
+      { offset: 1000, run: mk({ A: 'passed', B: 'passed', 'A.fig': 'skipped' }) },
+      { offset: 2000, run: mk({ A: 'passed', B: 'failed' }) },
+      { offset: 3000, run: mk({}, 'timed out') },
+    ]);
+    expect(t).toEqual([
+      { id: 'A', passes: 2, runs: 2, failedAt: [] },
+      { id: 'B', passes: 1, runs: 2, failedAt: [2000] },
+      { id: '(spec)', passes: 1, runs: 3, failedAt: [2000, 3000] },
+    ]);
+  });
+
+  it('spec filters: exact names pick one file, substrings several, unknown ones fail', () => {
+    const list = () => ['c2-linear.spec.ts', 'c2-relu-output.spec.ts', 'c1-five.spec.ts', 'README.md'];
+    expect(specFiles('/r', undefined, list)).toEqual(['specs/c1-five.spec.ts', 'specs/c2-linear.spec.ts', 'specs/c2-relu-output.spec.ts']);
+    expect(specFiles('/r', 'c2', list)).toEqual(['specs/c2-linear.spec.ts', 'specs/c2-relu-output.spec.ts']);
+    expect(specFiles('/r', 'c2-linear', list)).toEqual(['specs/c2-linear.spec.ts']);
+    expect(() => specFiles('/r', 'c9', list)).toThrow(/no spec matches c9/);
+  });
+});
+
+describe('scripts on a fake project', () => {
+  let fake: string;
+  beforeAll(() => {
+    // Inside the repo, so the fake specs resolve 'vitest' from its node_modules.
+    mkdirSync(join(ROOT, '.cache'), { recursive: true });
+    fake = mkdtempSync(join(ROOT, '.cache', 'scripts-selftest-'));
+    mkdirSync(join(fake, 'specs'));
+    writeFileSync(join(fake, 'vitest.config.mjs'), "export default { test: { include: ['specs/**/*.spec.ts'] } };\n");
+    writeFileSync(join(fake, 'specs', 'fake.spec.ts'), `import { describe, expect, it } from 'vitest';
+const offset = Number(process.env.TMS_SEED_OFFSET ?? 0);
+const mutant = process.env.TMS_MUTANT ?? '';
+describe('fake claim', () => {
+  it('F.1 always holds', () => expect(1).toBe(1));
+  it('F.2 fails at seed offset 2000 and under the sgd mutant', () => expect(offset === 2000 || mutant === 'sgd').toBe(false));
+  it.skipIf(process.env.TMS_SKIP_FIGURES === '1')('F.fig figure matches the golden', () => {
+    if (mutant) throw new Error('golden "F" mismatch: 3 pixels differ (allowed 0).');
+  });
+});
+`);
+    writeFileSync(join(fake, 'specs', 'fake-crash.spec.ts'), `import { beforeAll, describe, expect, it } from 'vitest';
+beforeAll(() => {
+  if (process.env.TMS_MUTANT === 'sgd') throw new Error('training diverged: instance 0 produced loss NaN at step 3');
+});
+describe('crashing claim', () => {
+  it('C.1 holds', () => expect(1).toBe(1));
+});
+`);
+  });
+  afterAll(() => rmSync(fake, { recursive: true, force: true }));
+  const tsx = (script: string, args: string[]) =>
+    execFileSync('npx', ['--no-install', 'tsx', join(ROOT, 'scripts', script), '--root', fake, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TMS_MUTANT: '', TMS_SEED_OFFSET: '' } });
+
+  it('mutants: killed / figure only / survived / killed by a crashing beforeAll, written to mutants.json and .md', () => {
+    const out = tsx('mutants.ts', ['--mutant', 'sgd,bias-frozen', '--out', join(fake, 'out')]);
+    expect(out).toContain('sgd × specs/fake.spec.ts … killed (F.2) + F.fig');
+    const cells = JSON.parse(readFileSync(join(fake, 'out', 'mutants.json'), 'utf8'));
+    const get = (m: string, s: string) => cells.find((c: any) => c.mutant === m && c.spec === `specs/${s}.spec.ts`);
+    expect(get('sgd', 'fake')).toMatchObject({ verdict: 'killed', failed: ['F.2'], figuresFailed: ['F.fig'] });
+    expect(get('sgd', 'fake-crash')).toMatchObject({ verdict: 'killed', failed: ['C.1'], detail: 'training diverged: instance 0 produced loss NaN at step 3' });
+    expect(get('bias-frozen', 'fake')).toMatchObject({ verdict: 'figure only', failed: [], figuresFailed: ['F.fig'] });
+    expect(get('bias-frozen', 'fake-crash')).toMatchObject({ verdict: 'survived' });
+    const md = readFileSync(join(fake, 'out', 'mutants.md'), 'utf8');
+    expect(md).toContain('| sgd | **killed** (C.1) | **killed** (F.2) + F.fig |');
+    expect(md).toContain('Killed by at least one spec: 1/2 mutants (survivors: bias-frozen)');
+  }, 120_000);
+
+  it('flake: K seed sets via TMS_SEED_OFFSET, figure tests skipped, pass rates with bounds', () => {
+    const out = tsx('flake.ts', ['--spec', 'fake', '--k', '3', '--out', join(fake, 'flake')]);
+    expect(out).toContain('specs/fake.spec.ts TMS_SEED_OFFSET=2000 … failed F.2');
+    const r = JSON.parse(readFileSync(join(fake, 'flake', 'fake.json'), 'utf8'));
+    expect(r.offsets).toEqual([1000, 2000, 3000]);
+    expect(r.tallies).toEqual([
+      { id: 'F.1', passes: 3, runs: 3, failedAt: [] },
+      { id: 'F.2', passes: 2, runs: 3, failedAt: [2000] },
+      { id: '(spec)', passes: 2, runs: 3, failedAt: [2000] },
+    ]);
+    expect(readFileSync(join(fake, 'flake', 'fake.md'), 'utf8')).toContain('| F.2 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 |');
+  }, 120_000);
+
+  it('--dry-run prints the commands and runs nothing', () => {
+    const out = tsx('flake.ts', ['--spec', 'fake-crash', '--k', '2', '--dry-run']);
+    expect(out.trim().split('\n')).toEqual([
+      'TMS_SEED_OFFSET=1000 TMS_SKIP_FIGURES=1 TMS_GOLDEN=check npx vitest run specs/fake-crash.spec.ts --reporter=json --outputFile=<tmp>',
+      'TMS_SEED_OFFSET=2000 TMS_SKIP_FIGURES=1 TMS_GOLDEN=check npx vitest run specs/fake-crash.spec.ts --reporter=json --outputFile=<tmp>',
+    ]);
+  });
+});
