@@ -1,0 +1,124 @@
+// C6 — Privileged basis (PAPER.md claim 6). ReLU-hidden model, n = 10 features, m = 5 neurons, importance
+// 0.7^i, S from 0 to 0.99 (0.997 in the paper tier), the paper's training settings (10,000 steps, batch
+// 1024) in both tiers; the default tier has fewer seeds (4 instead of 10) and drops S = 0.997.
+// Paper: neurons are monosemantic in the dense regime and polysemantic in the sparse regime; more
+// important features are more likely to get a monosemantic neuron.
+// A neuron is monosemantic when its largest weight carries ≥ 90% of its squared weights over features
+// (src/metrics/polysemanticity.ts states and justifies the rule). Claims are checked two ways: on the
+// best of N seeds per sparsity (lowest loss on a held-out sample; N = 4 default, 10 paper — the paper
+// shows the best of 1000), and pooled over all N seeds (every seed counted).
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../src/figures/matchers.js';
+import '../src/claims/matchers.js';
+import { verdict } from '../src/claims/matchers.js';
+import { C6, ownershipPairs } from '../src/claims/c6.js';
+import { trainRun } from '../src/train.js';
+import { record, recordClaim } from '../src/claims/record.js';
+import { tier } from '../src/tier.js';
+import { skipFigures } from '../src/claims/seeds.js';
+import type { TrainedInstance, TrainedRun } from '../src/types.js';
+import { heldOutLoss } from '../src/metrics/evaluate.js';
+import { argmin } from '../src/stats/summary.js';
+import { MONO_SHARE, neurons, polysemanticity } from '../src/metrics/polysemanticity.js';
+import { mean } from '../src/stats/summary.js';
+import { neuronBars } from '../src/figures/neuron-bars.js';
+import { renderPng } from '../src/figures/render.js';
+
+let run: TrainedRun;
+const at = (S: number) => run.instances.filter((t) => t.config.sparsity === S);
+/** held-out loss of every instance, on samples shared by the instances of one S (common random numbers) */
+const heldOut = new Map<TrainedInstance, number>();
+/** the paper's best of N: the seed with the lowest held-out loss at sparsity S */
+const best = (S: number): TrainedInstance => {
+  const xs = at(S);
+  return xs[argmin(xs.map((t) => heldOut.get(t)!))];
+};
+const DENSE = [0, 0.5];
+const HELD_OUT_SAMPLES = 32_768;
+/** Dense regime: the best of N (lowest held-out loss, as the paper's best-of-1000) is fully monosemantic,
+ *  and over all seeds at least this share of neurons is. Single seeds can fall short: at S = 0 the model
+ *  aligns its features with the neurons slowly (rotated weights cost only ~2% of the loss), and after
+ *  10,000 steps 2 of 10 seeds still had 3 mixed neurons (with 20,000 steps a 4-seed pilot had none). */
+const DENSE_POOLED_MIN = 0.85;
+/** Sparse regime; S = 0.9 is still in the transition for some seeds (3 monosemantic neurons left). */
+const SPARSE_FROM = 0.97;
+/** sparse regime: pooled over seeds and S ≥ SPARSE_FROM, at least this share of live neurons is polysemantic */
+const SPARSE_POOLED_MIN = 0.9;
+/** importance → monosemantic neuron: pooled AUC (ownershipPairs) at least this */
+const AUC_MIN = 0.7;
+
+beforeAll(async () => {
+  recordClaim('C6', { title: C6.title, paper: 'With a ReLU on the hidden layer, neurons are monosemantic in the dense regime and polysemantic in the sparse regime; more important features are more likely to get a monosemantic neuron.' });
+  run = await trainRun(C6.run());
+  for (const t of run.instances) heldOut.set(t, heldOutLoss(t.params, t.config, run.config.data, HELD_OUT_SAMPLES, `C6/held-out/S=${t.config.sparsity}`));
+});
+
+describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C6.decay}^i (${C6.seeds.length} seeds, monosemantic = top weight ≥ ${MONO_SHARE * 100}% of Σw²)`, () => {
+  it(`C6.1 dense (S ∈ {0, 0.5}): the best of N has one monosemantic neuron per top-5 feature; pooled over seeds ≥ ${DENSE_POOLED_MIN * 100}% of neurons are monosemantic`, () => {
+    const models = DENSE.flatMap((S) => at(S).map((t) => ({ S, t, s: polysemanticity(t.params) })));
+    const pooled = models.reduce((a, { s }) => a + s.mono, 0) / (models.length * C6.m);
+    const bests = DENSE.map((S) => ({ S, s: polysemanticity(best(S).params), seed: best(S).config.seed }));
+    record('C6.1', {
+      what: 'dense models, per seed: monosemantic neurons and the features owning them',
+      value: models.map(({ S, t, s }) => `S=${S} seed ${t.config.seed}: ${s.mono} mono, ${s.poly} poly; owners [${s.owners}]; top-weight shares ${neurons(t.params).map((x) => x.share.toFixed(2)).join(' ')}`),
+      paper: 'monosemantic neurons in the dense regime',
+    });
+    record('C6.1', { what: 'dense models: share of monosemantic neurons, pooled over seeds', value: +pooled.toFixed(3), tolerance: `≥ ${DENSE_POOLED_MIN}` });
+    record('C6.1', { what: `best of ${C6.seeds.length} (held-out loss) per dense S: monosemantic neurons, owners`, value: bests.map((b) => `S=${b.S} (seed ${b.seed}): ${b.s.mono} mono, owners [${b.s.owners}]`), tolerance: 'all 5 monosemantic, owners = features 0–4' });
+    for (const b of bests) {
+      expect(b.s.mono, `best of N at S=${b.S}`).toBe(C6.m);
+      expect(b.s.owners).toEqual([0, 1, 2, 3, 4]);
+    }
+    expect(pooled).toBeGreaterThanOrEqual(DENSE_POOLED_MIN);
+  });
+
+  it(`C6.2 sparse (S ≥ ${SPARSE_FROM}): the best of N has only polysemantic neurons, ≥ ${SPARSE_POOLED_MIN * 100}% pooled over seeds; the share grows with S`, () => {
+    const shares = C6.sparsities.map((S) => at(S).map((t) => polysemanticity(t.params).polyShare));
+    const means = shares.map(mean);
+    const sparse = C6.sparsities.filter((S) => S >= SPARSE_FROM);
+    const pooled = mean(sparse.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
+    const densePooled = mean(DENSE.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
+    const bests = C6.sparsities.map((S) => ({ S, share: polysemanticity(best(S).params).polyShare }));
+    record('C6.2', {
+      what: 'polysemantic share of live neurons per S (per seed)',
+      value: Object.fromEntries(C6.sparsities.map((S, k) => [S, shares[k].map((v) => +v.toFixed(2))])),
+      paper: 'polysemantic neurons in the sparse regime',
+      tolerance: `pooled ≥ ${SPARSE_POOLED_MIN} at S ≥ ${SPARSE_FROM} and ≤ ${1 - DENSE_POOLED_MIN} when dense; seed mean never drops by more than 0.2 as S grows`,
+    });
+    record('C6.2', { what: `best of ${C6.seeds.length} (held-out loss) per S: polysemantic share`, value: bests.map((b) => [b.S, +b.share.toFixed(2)]), tolerance: `1 at every S ≥ ${SPARSE_FROM}` });
+    for (const b of bests.filter((x) => x.S >= SPARSE_FROM)) expect(b.share, `best of N at S=${b.S}`).toBe(1);
+    expect(pooled).toBeGreaterThanOrEqual(SPARSE_POOLED_MIN);
+    expect(densePooled).toBeLessThanOrEqual(1 - DENSE_POOLED_MIN);
+    for (let k = 1; k < means.length; k++) expect(means[k], `mean share at S=${C6.sparsities[k]}`).toBeGreaterThanOrEqual(means[k - 1] - 0.2);
+  });
+
+  it(`C6.3 more important features are likelier to own a monosemantic neuron (pooled AUC ≥ ${AUC_MIN} for S > 0)`, () => {
+    const models = run.instances.filter((t) => (t.config.sparsity as number) > 0);
+    const pairs = models.map((t) => ownershipPairs(t.params));
+    const good = pairs.reduce((s, p) => s + p.good, 0);
+    const total = pairs.reduce((s, p) => s + p.total, 0);
+    const rate = Array.from({ length: C6.n }, (_, i) => run.instances.filter((t) => polysemanticity(t.params).owners.includes(i)).length / run.instances.length);
+    record('C6.3', {
+      what: 'among represented features of models with S > 0: P(owner of a monosemantic neuron is more important than a represented non-owner)',
+      value: { auc: +(good / total).toFixed(3), pairs: total, models: pairs.filter((p) => p.total > 0).length },
+      paper: 'more important features are more likely to get a monosemantic neuron',
+      tolerance: `AUC ≥ ${AUC_MIN} over ≥ 10 pairs (0.5 = no relation)`,
+    });
+    record('C6.3', { what: 'share of all models (every S, every seed) in which feature i owns a monosemantic neuron, i = 0…9', value: rate.map((v) => +v.toFixed(2)) });
+    expect(total).toBeGreaterThanOrEqual(10);
+    expect(good / total).toBeGreaterThanOrEqual(AUC_MIN);
+    // and over all models: the top half of the features own more monosemantic neurons than the bottom half
+    expect(mean(rate.slice(0, 5))).toBeGreaterThan(mean(rate.slice(5)));
+  });
+
+  it.skipIf(skipFigures())('C6.fig per-neuron weights stacked by feature, best of N per S, match the golden figure', async () => {
+    const picks = C6.sparsities.map((S) => best(S));
+    const panels = picks.map((t) => {
+      const p = t.params;
+      const s = polysemanticity(p);
+      return { label: `S = ${t.config.sparsity}: ${s.mono} M / ${s.poly} P (seed ${t.config.seed})`, W: p.W, n: p.n, m: p.m, marks: neurons(p).map((x) => (x.kind === 'monosemantic' ? 'M' : x.kind === 'polysemantic' ? 'P' : '–')) };
+    });
+    const png = await renderPng(neuronBars(panels, `C6: ReLU-hidden neurons' weights by feature (n=${C6.n}, m=${C6.m}; best of ${C6.seeds.length} per S; M = monosemantic, P = polysemantic)`));
+    await expect(png).toMatchGolden(`C6-${tier()}`, { engine: run.engine, seeds: picks.map((t) => t.config.seed), sparsities: C6.sparsities });
+  });
+});

@@ -1,0 +1,121 @@
+// Evaluating a trained model on fresh data, outside any engine: a plain forward pass of the four model
+// families (PAPER.md, "Models") and two statistics built on it.
+//  - heldOutLoss: the training loss (Σ_i I_i (y_i − y'_i)², averaged over samples and features, as the
+//    engines do) on a fixed fresh sample. Comparing instances on the *same* samples (common random
+//    numbers) separates minima whose losses differ by less than the noise of the training-loss tail.
+//  - absErrors: for the abs model, how well output i computes ReLU(x_i), ReLU(−x_i) and |x_i| when
+//    feature i is present.
+import type { DataConfig, InstanceConfig, Params } from '../types.js';
+import { MODEL_TRAITS } from '../models.js';
+import { allocBatch, makeSampler } from '../data.js';
+import { featureProbs } from '../instance.js';
+import { Rng } from '../rng.js';
+
+/** Hidden activations h (length m) for one input x (length n): Wx, through a ReLU where the model has one. */
+export function hidden(p: Params, x: ArrayLike<number>, h = new Float64Array(p.m)): Float64Array {
+  const { n, m, W } = p;
+  h.fill(0);
+  for (let i = 0; i < n; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    for (let k = 0; k < m; k++) h[k] += W[i * m + k] * xi;
+  }
+  if (MODEL_TRAITS[p.kind].hiddenRelu) for (let k = 0; k < m; k++) if (h[k] < 0) h[k] = 0;
+  return h;
+}
+
+/** Output i from the hidden activations: D_i·h + b_i (D = W tied, else W2), through the output ReLU if any. */
+export function output(p: Params, h: ArrayLike<number>, i: number): number {
+  const { m } = p;
+  const t = MODEL_TRAITS[p.kind];
+  const D = t.tied ? p.W : p.W2!;
+  let s = p.b[i];
+  for (let k = 0; k < m; k++) s += D[i * m + k] * h[k];
+  return t.outputRelu && s < 0 ? 0 : s;
+}
+
+/** y' for one input x (length n). */
+export function forward(p: Params, x: ArrayLike<number>, y = new Float64Array(p.n), h = new Float64Array(p.m)): Float64Array {
+  hidden(p, x, h);
+  for (let i = 0; i < p.n; i++) y[i] = output(p, h, i);
+  return y;
+}
+
+const target = (p: Params, xi: number) => (MODEL_TRAITS[p.kind].absTarget ? Math.abs(xi) : xi);
+
+/**
+ * The training loss of `p` on `samples` fresh samples drawn (from the stream `label`) with the instance's
+ * sparsity and the run's data config. The same label gives the same samples for every model.
+ */
+export function heldOutLoss(p: Params, inst: InstanceConfig, data: DataConfig, samples: number, label: string): number {
+  const { n } = p;
+  const B = 1024;
+  const sampler = makeSampler(n, featureProbs(inst, n), data, MODEL_TRAITS[p.kind].absTarget, new Rng(label));
+  const batch = allocBatch(B, n);
+  const h = new Float64Array(p.m);
+  const y = new Float64Array(n);
+  let total = 0;
+  let count = 0;
+  while (count < samples) {
+    sampler.fill(batch);
+    const take = Math.min(B, samples - count);
+    for (let s = 0; s < take; s++) {
+      const x = batch.x.subarray(s * n, (s + 1) * n);
+      forward(p, x, y, h);
+      for (let i = 0; i < n; i++) total += inst.importance[i] * (target(p, x[i]) - y[i]) ** 2;
+    }
+    count += take;
+  }
+  return total / (samples * n);
+}
+
+export interface AbsErrors {
+  /** E[(y'_i − x_i)² | x_i > 0] / E[x_i² | x_i > 0]: 0 = ReLU(x_i) computed exactly, 1 = output 0 there */
+  pos: number[];
+  /** E[(y'_i + x_i)² | x_i < 0] / E[x_i² | x_i < 0]: the same for ReLU(−x_i) */
+  neg: number[];
+  /** (pos + neg)/2 ≈ E[(y'_i − |x_i|)²] / E[x_i²]: 0 = |x_i| computed exactly */
+  full: number[];
+}
+
+/**
+ * Abs model: how well output i computes |x_i| when feature i is present. For each feature i, `samples`
+ * draws with x_i present (half with x_i ~ U(0, 1), half with x_i ~ U(−1, 0)) and every other feature
+ * drawn from the instance's distribution; each side's squared error is divided by that side's Σ x_i²
+ * (≈ samples/2 · 1/3), so a zero output scores exactly 1 on that side, and the constant 1/2 about 1/4.
+ */
+export function absErrors(p: Params, inst: InstanceConfig, samples: number, label: string): AbsErrors {
+  if (p.kind !== 'abs') throw new Error(`absErrors: needs an abs model, got ${p.kind}`);
+  const { n } = p;
+  const B = 256;
+  const rng = new Rng(label);
+  const sampler = makeSampler(n, featureProbs(inst, n), { kind: 'independent' }, true, rng);
+  const batch = allocBatch(B, n);
+  const h = new Float64Array(p.m);
+  const pos = new Float64Array(n);
+  const neg = new Float64Array(n);
+  const pos2 = new Float64Array(n); // Σ x_i² per side: the errors are relative to the sample's own second moment
+  const neg2 = new Float64Array(n);
+  const half = Math.max(1, samples >> 1);
+  for (let i = 0; i < n; i++) {
+    for (const sign of [1, -1]) {
+      let done = 0;
+      while (done < half) {
+        sampler.fill(batch);
+        const take = Math.min(B, half - done);
+        for (let s = 0; s < take; s++) {
+          const x = batch.x.subarray(s * n, (s + 1) * n);
+          x[i] = sign * rng.uniformOpen(); // feature i present with the given sign
+          const e = (output(p, hidden(p, x, h), i) - Math.abs(x[i])) ** 2;
+          if (sign > 0) [pos[i], pos2[i]] = [pos[i] + e, pos2[i] + x[i] * x[i]];
+          else [neg[i], neg2[i]] = [neg[i] + e, neg2[i] + x[i] * x[i]];
+        }
+        done += take;
+      }
+    }
+  }
+  const rel = (a: Float64Array, a2: Float64Array) => Array.from(a, (e, i) => e / a2[i]);
+  const P = rel(pos, pos2);
+  const N = rel(neg, neg2);
+  return { pos: P, neg: N, full: P.map((v, i) => (v + N[i]) / 2) };
+}
