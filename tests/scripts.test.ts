@@ -1,5 +1,6 @@
 // Plumbing of scripts/mutants.ts and scripts/flake.ts on a fake project (two tiny specs whose outcome
-// depends on TMS_MUTANT / TMS_SEED_OFFSET), plus their pure parts: report parsing, verdicts, tallies, bounds.
+// depends on TMS_MUTANT / TMS_SEED_OFFSET, one deciding by the real toHoldForSeeds), plus their pure parts:
+// report parsing, verdicts, tallies, pooled per-seed verdicts, bounds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseReport, specFiles, type SpecRun } from '../scripts/lib/vitest-json.js';
 import { classify } from '../scripts/mutants.js';
-import { tally } from '../scripts/flake.js';
-import { clopperPearsonUpper, wilsonInterval } from '../src/stats/proportion.js';
+import { poolVerdicts, readVerdicts, renderTable, tally } from '../scripts/flake.js';
+import type { VerdictLine } from '../src/claims/matchers.js';
+import { clopperPearsonUpper, seedModelBound, wilsonInterval } from '../src/stats/proportion.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -68,6 +70,45 @@ describe('report parsing and verdicts', () => {
     ]);
   });
 
+  it('flake pools per-seed verdicts per test and call, and flags failures the seed model does not explain', () => {
+    const mk = (statuses: Record<string, string>): SpecRun =>
+      run({ tests: Object.entries(statuses).map(([id, status]) => ({ id, title: `${id} t`, status: status as never, failures: [], figure: false })) });
+    const line = (id: string, n: number, min: number, passed: number, offset: number): VerdictLine => ({ test: `${id} t`, id, n, min, passed, offset: String(offset) });
+    const pools = poolVerdicts([
+      { offset: 1000, run: mk({ A: 'passed', B: 'passed', C: 'passed', D: 'passed' }), verdicts: [line('A', 10, 8, 10, 1000), line('B', 3, 3, 3, 1000), line('B', 4, 4, 4, 1000), line('C', 2, 2, 2, 1000)] },
+      { offset: 2000, run: mk({ A: 'passed', B: 'failed', C: 'failed', D: 'passed' }), verdicts: [line('A', 10, 8, 9, 2000), line('B', 3, 3, 2, 2000), line('C', 2, 2, 2, 2000)] },
+      { offset: 3000, run: mk({ A: 'failed', B: 'passed', C: 'passed', D: 'failed' }), verdicts: [line('A', 10, 8, 7, 3000), line('B', 3, 3, 3, 3000), line('B', 4, 4, 4, 3000), line('C', 2, 2, 2, 3000)] },
+    ]);
+    expect([...pools.keys()]).toEqual(['A', 'B', 'C']); // D logged nothing: run-level only
+    const a = pools.get('A')!;
+    expect(a).toMatchObject({ passed: 26, total: 30, otherFailures: [] }); // 3000 failed by its verdicts
+    expect(a.bound).toBeCloseTo(seedModelBound(4, 30, 10, 8).bound, 12);
+    // B: the j-th call of each run pooled with the j-th of the others; the test's bound sums its calls'
+    const b = pools.get('B')!;
+    expect(b.calls.map((c) => [c.passed, c.total, c.runs, c.n, c.min])).toEqual([[8, 9, 3, 3, 3], [8, 8, 2, 4, 4]]);
+    expect(b.bound).toBe(Math.min(1, seedModelBound(1, 9, 3, 3).bound + seedModelBound(0, 8, 4, 4).bound)); // 0.62 + 0.97: capped
+    expect(b.otherFailures).toEqual([]);
+    // C failed at 2000 though its verdicts held: another assertion did it
+    expect(pools.get('C')!.otherFailures).toEqual([2000]);
+    const table = renderTable(tally([{ offset: 1000, run: mk({ A: 'passed', D: 'passed' }) }]), pools);
+    expect(table).toContain('| seeds passed / pooled | seeds needed | per-seed failure, 95% upper bound q | modelled false-fail bound P(Bin(N, q) > N − min) | < 1% |');
+    expect(table).toContain('| A | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | 26/30 | 8 of 10 | ≤ 28.0% | ≤ 56.1% | ✗ |');
+    expect(table).toContain('| D | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | run-level only | – | – | – | – |');
+    expect(table).toContain('| (spec) | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | run-level only | – | – | – | – |');
+  });
+
+  it('flake reads verdict lines, skipping a torn one', () => {
+    const dir = mkdtempSync(join(ROOT, '.cache', 'verdicts-'));
+    try {
+      expect(readVerdicts(dir)).toEqual([]);
+      const ok: VerdictLine = { test: 'X.1 t', id: 'X.1', n: 3, min: 2, passed: 3, offset: '0' };
+      writeFileSync(join(dir, 'verdicts.jsonl'), `${JSON.stringify(ok)}\n{"test":"X.2 t","id":"X.\n`);
+      expect(readVerdicts(dir)).toEqual([ok]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('spec filters: exact names pick one file, substrings several, unknown ones fail', () => {
     const list = () => ['c2-linear.spec.ts', 'c2-relu-output.spec.ts', 'c1-five.spec.ts', 'README.md'];
     expect(specFiles('/r', undefined, list)).toEqual(['specs/c1-five.spec.ts', 'specs/c2-linear.spec.ts', 'specs/c2-relu-output.spec.ts']);
@@ -86,11 +127,18 @@ describe('scripts on a fake project', () => {
     mkdirSync(join(fake, 'specs'));
     writeFileSync(join(fake, 'vitest.config.mjs'), "export default { test: { include: ['specs/**/*.spec.ts'] } };\n");
     writeFileSync(join(fake, 'specs', 'fake.spec.ts'), `import { describe, expect, it } from 'vitest';
+import { verdict } from ${JSON.stringify(join(ROOT, 'src', 'claims', 'matchers.ts'))};
 const offset = Number(process.env.TMS_SEED_OFFSET ?? 0);
 const mutant = process.env.TMS_MUTANT ?? '';
 describe('fake claim', () => {
   it('F.1 always holds', () => expect(1).toBe(1));
   it('F.2 fails at seed offset 2000 and under the sgd mutant', () => expect(offset === 2000 || mutant === 'sgd').toBe(false));
+  it('F.3 holds for 4 of 5 seeds (seed 0 fails at offset 3000)', () =>
+    expect([0, 1, 2, 3, 4].map((s) => verdict(offset + s, !(offset === 3000 && s === 0), 'fake'))).toHoldForSeeds(4));
+  it('F.4 holds for every seed, then fails another assertion at offset 2000', () => {
+    expect([verdict(offset, true, 'fake'), verdict(offset + 1, true, 'fake')]).toHoldForSeeds(2);
+    expect(offset).not.toBe(2000);
+  });
   it.skipIf(process.env.TMS_SKIP_FIGURES === '1')('F.fig figure matches the golden', () => {
     if (mutant) throw new Error('golden "F" mismatch: 3 pixels differ (allowed 0).');
   });
@@ -123,17 +171,36 @@ describe('crashing claim', () => {
     expect(md).toContain('Killed by at least one spec: 1/2 mutants (survivors: bias-frozen)');
   }, 120_000);
 
-  it('flake: K seed sets via TMS_SEED_OFFSET, figure tests skipped, pass rates with bounds', () => {
+  it('flake: K seed sets via TMS_SEED_OFFSET, figure tests skipped, pass rates with run-level and modelled bounds', () => {
     const out = tsx('flake.ts', ['--spec', 'fake', '--k', '3', '--out', join(fake, 'flake')]);
-    expect(out).toContain('specs/fake.spec.ts TMS_SEED_OFFSET=2000 … failed F.2');
+    expect(out).toContain('specs/fake.spec.ts TMS_SEED_OFFSET=2000 … failed F.2, F.4');
     const r = JSON.parse(readFileSync(join(fake, 'flake', 'fake.json'), 'utf8'));
     expect(r.offsets).toEqual([1000, 2000, 3000]);
     expect(r.tallies).toEqual([
       { id: 'F.1', passes: 3, runs: 3, failedAt: [] },
       { id: 'F.2', passes: 2, runs: 3, failedAt: [2000] },
+      { id: 'F.3', passes: 3, runs: 3, failedAt: [] },
+      { id: 'F.4', passes: 2, runs: 3, failedAt: [2000] },
       { id: '(spec)', passes: 2, runs: 3, failedAt: [2000] },
     ]);
-    expect(readFileSync(join(fake, 'flake', 'fake.md'), 'utf8')).toContain('| F.2 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 |');
+    // the real toHoldForSeeds logged one line per call and run, under the run's offset
+    expect(r.runs.map((x: any) => x.verdicts.map((v: VerdictLine) => `${v.id} ${v.passed}/${v.n} ≥ ${v.min} @${v.offset}`))).toEqual([
+      ['F.3 5/5 ≥ 4 @1000', 'F.4 2/2 ≥ 2 @1000'],
+      ['F.3 5/5 ≥ 4 @2000', 'F.4 2/2 ≥ 2 @2000'],
+      ['F.3 4/5 ≥ 4 @3000', 'F.4 2/2 ≥ 2 @3000'],
+    ]);
+    expect(r.runs[0].verdicts[0].test).toBe('F.3 holds for 4 of 5 seeds (seed 0 fails at offset 3000)');
+    const f3 = r.seedPools.find((p: any) => p.id === 'F.3');
+    expect(f3).toMatchObject({ passed: 14, total: 15, otherFailures: [] });
+    expect(f3.q).toBeCloseTo(0.279396, 5); // scipy: beta.ppf(0.95, 2, 14)
+    expect(f3.bound).toBeCloseTo(0.429012, 5); // scipy: binom.sf(1, 5, q)
+    expect(r.seedPools.find((p: any) => p.id === 'F.4')).toMatchObject({ passed: 6, total: 6, otherFailures: [2000] });
+    const md = readFileSync(join(fake, 'flake', 'fake.md'), 'utf8');
+    expect(md).toContain('| F.2 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | run-level only | – | – | – | – |');
+    expect(md).toContain('| F.3 | 3/3 | 100.0% | [43.9%, 100.0%] | ≤ 63.2% | – | 14/15 | 4 of 5 | ≤ 27.9% | ≤ 42.9% | ✗ |');
+    expect(md).toContain('| F.4 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | 6/6 | 2 of 2 | ≤ 39.3% | ≤ 63.2% (+ failed outside the verdicts at 2000) | ✗ |');
+    expect(md).toContain('Run-level bound: one-sided 95% Clopper–Pearson on the failing runs (0 of 3: ≤ 63.2%');
+    expect(md).toContain('Modelled bound, for a test that passes when ≥ min of its N seeds pass');
   }, 120_000);
 
   it('--dry-run prints the commands and runs nothing', () => {

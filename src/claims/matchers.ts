@@ -1,7 +1,8 @@
 // Custom matchers that let specs read like the paper's claims. Failure messages say how many seeds met
 // the claim and give the command that reruns just this claim.
 import { expect } from 'vitest';
-import { relative } from 'node:path';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Params } from '../types.js';
 import { featureNorms, gram } from '../metrics/features.js';
 import { REPO_ROOT } from '../paths.js';
@@ -29,12 +30,37 @@ declare module 'vitest' {
 
 const fmt = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(' ');
 
+/** One toHoldForSeeds call, as scripts/flake.ts pools them (a line of <TMS_VERDICTS_DIR>/verdicts.jsonl). */
+export interface VerdictLine {
+  /** the test's title (starts with the claim id) */
+  test: string;
+  /** the claim id: the title's first word */
+  id: string;
+  /** seeds judged */
+  n: number;
+  /** seeds that must pass */
+  min: number;
+  /** seeds that passed */
+  passed: number;
+  /** TMS_SEED_OFFSET of the run ('0' when unset) */
+  offset: string;
+}
+
+/** With TMS_VERDICTS_DIR set, appends the call's counts to <dir>/verdicts.jsonl (a short line: one write). */
+function logVerdicts(line: VerdictLine): void {
+  const dir = process.env.TMS_VERDICTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, 'verdicts.jsonl'), `${JSON.stringify(line)}\n`);
+}
+
 expect.extend({
   toHoldForSeeds(received: SeedVerdict[], min: number) {
     const ok = received.filter((v) => v.pass).length;
     const file = this.testPath ? relative(REPO_ROOT, this.testPath) : 'specs';
     const name = this.currentTestName?.split(' > ').pop() ?? '';
     const id = name.split(' ')[0];
+    logVerdicts({ test: name, id, n: received.length, min, passed: ok, offset: process.env.TMS_SEED_OFFSET ?? '0' });
     return {
       pass: ok >= min,
       message: () =>

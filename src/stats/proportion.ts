@@ -1,5 +1,6 @@
 // Confidence bounds for a binomial proportion (pass rates of repeated spec runs).
 import { binomPmf } from './binomial.js';
+import { binomialTail } from './summary.js';
 
 /** P(X ≤ k) for X ~ Binomial(n, p). */
 export function binomCdf(n: number, p: number, k: number): number {
@@ -33,4 +34,26 @@ export function wilsonInterval(k: number, n: number, z = 1.959963984540054): [nu
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** A spec-level false-fail bound modelled from pooled per-seed verdicts (see seedModelBound). */
+export interface SeedModelBound {
+  /** one-sided upper confidence bound on the per-seed failure rate (Clopper–Pearson) */
+  q: number;
+  /** P(Binomial(n, q) > n − min): the spec's false-fail rate if each seed fails independently with rate q */
+  bound: number;
+}
+
+/**
+ * False-fail bound of a check that passes when at least `min` of its `n` seeds pass, from `failures` failing
+ * seeds among `total` pooled ones (all K runs' seeds): q is the one-sided (1 − alpha) Clopper–Pearson upper
+ * bound on the per-seed failure rate, and since P(more than n − min of n seeds fail) grows with the rate,
+ * P(Binomial(n, q) > n − min) bounds the check's false-fail rate at the same confidence (seeds independent).
+ * With min = n it is 1 − (1 − q)^n ≈ n·q: no tighter than counting runs; slack (min < n) is what pays.
+ */
+export function seedModelBound(failures: number, total: number, n: number, min: number, alpha = 0.05): SeedModelBound {
+  const q = clopperPearsonUpper(failures, total, alpha);
+  const allowed = n - Math.max(0, min); // failing seeds the check tolerates
+  const bound = allowed >= n ? 0 : binomialTail(n, allowed + 1, q);
+  return { q, bound };
 }
