@@ -63,3 +63,8 @@ export function angleDeg(p: Params, i: number, j: number): number {
   const c = dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b));
   return (Math.acos(Math.max(-1, Math.min(1, c))) * 180) / Math.PI;
 }
+
+/** Largest |WᵀW − P| entry, P the projection onto features 0..k-1 (diag 1 there, 0 elsewhere). */
+export function projectionError(p: Params, k: number): number {
+  return Math.max(...gram(p).flatMap((row, i) => row.map((g, j) => Math.abs(g - (i === j && i < k ? 1 : 0)))));
+}
