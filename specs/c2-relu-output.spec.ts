@@ -17,6 +17,7 @@ import { skipFigures } from '../src/claims/seeds.js';
 import type { TrainedRun } from '../src/types.js';
 import { featureNorms, interference } from '../src/metrics/features.js';
 import { mean } from '../src/stats/summary.js';
+import { kendallTrend } from '../src/stats/trend.js';
 import { normBars } from '../src/figures/norm-bars.js';
 import { wtwHeatmap } from '../src/figures/wtw-heatmap.js';
 import { renderPng } from '../src/figures/render.js';
@@ -46,11 +47,13 @@ describe(`C2 ReLU-output model, n=${C2.n}, m=${C2.m} (${C2.seeds.length} seeds; 
     record('C2.3', { what: 'represented features per seed, by S', value: Object.fromEntries(C2.sparsities.map((S, k) => [S, counts[k]])), paper: 'more features represented as S grows (nearly all 20 with some weight at S = 0.999)' });
     const verdicts = C2.sparsities.slice(1).flatMap((S, k) => at(relu, S).map((t, j) => verdict(t.config.seed, counts[k + 1][j] > C2.m, `S=${S}: ${counts[k + 1][j]} represented`)));
     expect(verdicts).toHoldForMostSeeds();
-    // Grows with S: the seed-mean count never drops by more than 1 between neighbouring sparsities
-    // (seed noise), and rises by at least 5 from S = 0.7 to S = 0.999.
-    const means = counts.map(mean);
-    for (let k = 1; k < means.length; k++) expect(means[k]).toBeGreaterThanOrEqual(means[k - 1] - 1);
-    expect(means.at(-1)! - means[1]).toBeGreaterThanOrEqual(5);
+    // Grows with S: a significant increasing trend of the count with S over every (S ≥ 0.7, seed) model —
+    // Kendall's τ with one-sided p < 0.001 (z ≥ 3.09). (The first design, "the seed mean rises by ≥ 5 from
+    // S = 0.7 to 0.999", failed 4 of 20 flake seed sets with rises of 4.3–4.7: the threshold was arbitrary.)
+    const pts = C2.sparsities.slice(1).flatMap((S, k) => counts[k + 1].map((c) => [S, c]));
+    const trend = kendallTrend(pts.map((p) => p[0]), pts.map((p) => p[1]));
+    record('C2.3', { what: 'trend of represented count with S (S ≥ 0.7): Kendall τ, z', value: [trend.tau, trend.z], tolerance: 'z ≥ 3.09 (one-sided p < 0.001)' });
+    expect(trend.z).toBeGreaterThanOrEqual(3.09);
   });
 
   it('C2.4 the least important represented features are the ones in superposition, as antipodal pairs', () => {
