@@ -98,6 +98,7 @@ describe('report parsing and verdicts', () => {
   });
 
   it('flake reads verdict lines, skipping a torn one', () => {
+    mkdirSync(join(ROOT, '.cache'), { recursive: true }); // absent in a fresh clone until something trains
     const dir = mkdtempSync(join(ROOT, '.cache', 'verdicts-'));
     try {
       expect(readVerdicts(dir)).toEqual([]);

@@ -61,11 +61,4 @@ export const CLAIMS_TEXT: Record<string, ClaimText> = {
       'than it has neurons, with polysemantic neurons.',
     settings: 'Absolute-value model, p ∈ {1, .3, .1, .03, .01, .003, .001}. The paper tier uses n = 100, m = 40, the default tier n = 20, m = 8; both use importance 1 (with one reference\'s 0.8^i, features past the 40th weigh < 1e-4 and "more features than neurons" cannot be tested). C7.4 records a deviation: full |x| is computed for fewer features than neurons.',
   },
-  C8: {
-    title: 'Superposition lowers the loss at high sparsity (worked example of defineClaim)',
-    statement:
-      'Paraphrase, not a numbered claim of PAPER.md: with sparse features the ReLU-output model represents more features than it has ' +
-      'dimensions, accepting interference because that lowers the loss; the linear model cannot superpose and keeps only the top m features.',
-    settings: 'n = 20, m = 5, importance 0.7^i, S = 0.99.',
-  },
 };
