@@ -20,21 +20,6 @@ export function argmin(xs: number[]): number {
   return best;
 }
 
-/** Wilson score interval for a binomial proportion k/n at normal quantile z (default 95%). */
-export function wilson(k: number, n: number, z = 1.96): [number, number] {
-  if (n === 0) return [0, 1];
-  const ph = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (ph + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((ph * (1 - ph)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
-}
-
-/** One-sided Clopper–Pearson-style upper bound on a failure rate when 0 of n trials failed (rule of three generalised). */
-export function zeroFailureUpperBound(n: number, confidence = 0.95): number {
-  return 1 - (1 - confidence) ** (1 / n);
-}
-
 /** P(X ≥ k) for X ~ Binomial(n, p): used to bound a spec's false-fail rate from per-seed pass rates. */
 export function binomialTail(n: number, k: number, p: number): number {
   let total = 0;
