@@ -49,12 +49,16 @@ export function forgetRuns(): void {
 }
 
 async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
-  for (;;) {
+  const cached = (): TrainedRun | undefined => {
     const hit = readCache(key, config);
-    if (hit) return { config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true };
+    return hit && { config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true };
+  };
+  for (;;) {
+    const hit = cached();
+    if (hit) return hit;
     const run = await withTrainLock(key, async () => {
-      const again = readCache(key, config); // trained by another worker while we waited for the lock
-      if (again) return { config, engine: again.engine, instances: again.instances, seconds: again.seconds, key, cached: true };
+      const again = cached(); // trained by another worker while we waited for the lock
+      if (again) return again;
       const r = await train(config, engine, key, onProgress);
       writeCache(key, config, engine.name, r.seconds, r.instances); // only whole, finite runs get here
       return r;
