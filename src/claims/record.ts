@@ -39,9 +39,15 @@ function update(id: string, change: (prev: ClaimFile) => ClaimFile): void {
   atomicWrite(file, JSON.stringify({ ...change(prev), id, tier: tier() }, null, 2));
 }
 
-/** Adds measurements for claim `id` (e.g. "C2.3") of the active tier. */
+/** Claim ids this process has recorded into: their first record() drops what earlier runs left. */
+const fresh = new Set<string>();
+
+/** Adds measurements for claim `id` (e.g. "C2.3") of the active tier. A process's first record for an id
+ *  replaces the file's measurements, so a renamed or removed measurement does not linger from old runs. */
 export function record(id: string, m: Measurement): void {
-  update(id, (prev) => ({ ...prev, measurements: prev.measurements.filter((x) => x.what !== m.what).concat([m]) }));
+  const keep = fresh.has(id);
+  fresh.add(id);
+  update(id, (prev) => ({ ...prev, measurements: (keep ? prev.measurements.filter((x) => x.what !== m.what) : []).concat([m]) }));
 }
 
 /** Records a claim's title and the paper's statement (for claims the report's table does not list). */
