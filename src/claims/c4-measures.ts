@@ -2,10 +2,15 @@
 import type { Params } from '../types.js';
 import { dimensionsPerFeature, featureDimensionality, featureNorms } from '../metrics/features.js';
 import { classifyGroup, featureGroups, type Polytope } from '../metrics/geometry-graph.js';
+import { binomUpperTail } from '../stats/binomial.js';
 
 export const FRACTIONS = [1, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8];
+const nearAny = (d: number, tol: number) => FRACTIONS.some((f) => Math.abs(d - f) <= tol);
 /** D_i counts as "at a fraction" within ±0.05, as the issue states. */
 export const FRACTION_TOL = 0.05;
+/** The windows ±0.05 around the six fractions cover 65% of [0.3, 1], so a share at ±0.05 alone cannot tell
+ *  clustering from a smooth spread; clustering is tested in the narrower windows ±0.02 against that spread. */
+export const CLUSTER_TOL = 0.02;
 /** The D* = 1/2 plateau band. */
 export const PLATEAU_BAND = [0.45, 0.55] as const;
 
@@ -32,8 +37,57 @@ export function sweepPoint(p: Params, x: number): SweepPoint {
     dStar: dimensionsPerFeature(p),
     sumD: D.reduce((s, v) => s + v, 0),
     Di,
-    nearFraction: Di.length ? Di.filter((d) => FRACTIONS.some((f) => Math.abs(d - f) <= FRACTION_TOL)).length / Di.length : 0,
+    nearFraction: Di.length ? Di.filter((d) => nearAny(d, FRACTION_TOL)).length / Di.length : 0,
     polytopes,
+  };
+}
+
+/** Share of the interval [lo, hi] lying within ±tol of a fraction (what a uniform spread of D_i would hit). */
+export function windowCoverage(lo: number, hi: number, tol: number): number {
+  if (!(hi > lo)) return nearAny(lo, tol) ? 1 : 0;
+  const cuts = FRACTIONS.map((f) => [Math.max(lo, f - tol), Math.min(hi, f + tol)] as const).filter(([a, b]) => b > a).sort((u, v) => u[0] - v[0]);
+  let covered = 0;
+  let end = lo;
+  for (const [a, b] of cuts) {
+    if (b <= end) continue;
+    covered += b - Math.max(a, end);
+    end = b;
+  }
+  return covered / (hi - lo);
+}
+
+export interface FractionClustering {
+  /** 1/(1−S) of the pooled sweep points */
+  xs: number[];
+  n: number;
+  /** share of pooled D_i within ±FRACTION_TOL of a fraction */
+  share: number;
+  /** share within ±CLUSTER_TOL, and what a uniform spread over the pooled D_i range would give */
+  narrowShare: number;
+  narrowNull: number;
+  /** one-sided binomial p-value of the narrow count under that uniform spread */
+  p: number;
+}
+
+/**
+ * The listed fractions (≥ 3/8) can describe the features only where the mean D_i of the represented
+ * features, ≈ m / #represented since Σ D_i ≈ m, is at least 3/8; below that most D_i must lie under every
+ * listed fraction (the sparse end, where larger configurations take over). So the D_i are pooled over the
+ * sweep points with 1/(1−S) > 1 (dense D_i = 1 is trivial) and m / #represented ≥ 3/8.
+ */
+export function fractionClustering(points: SweepPoint[], m: number): FractionClustering {
+  const pool = points.filter((q) => q.x > 1 && q.Di.length > 0 && m / q.Di.length >= 3 / 8);
+  const D = pool.flatMap((q) => q.Di);
+  const count = (tol: number) => D.filter((d) => nearAny(d, tol)).length;
+  const narrowNull = windowCoverage(Math.min(...D), Math.max(...D), CLUSTER_TOL);
+  const k = count(CLUSTER_TOL);
+  return {
+    xs: pool.map((q) => q.x),
+    n: D.length,
+    share: D.length ? count(FRACTION_TOL) / D.length : 0,
+    narrowShare: D.length ? k / D.length : 0,
+    narrowNull,
+    p: binomUpperTail(D.length, narrowNull, k),
   };
 }
 

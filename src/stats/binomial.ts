@@ -24,6 +24,13 @@ export function binomPmf(n: number, p: number, k: number): number {
   return Math.exp(logChoose(n, k) + k * Math.log(p) + (n - k) * Math.log1p(-p));
 }
 
+/** P(X ≥ k) for X ~ Binomial(n, p): the one-sided p-value of k or more successes. */
+export function binomUpperTail(n: number, p: number, k: number): number {
+  let s = 0;
+  for (let j = Math.max(0, k); j <= n; j++) s += binomPmf(n, p, j);
+  return Math.min(1, s);
+}
+
 /**
  * Two-sided exact p-value of observing k successes in n Bernoulli(p) trials: 2·min(P(X ≤ k), P(X ≥ k)),
  * capped at 1.
