@@ -1,6 +1,6 @@
 // The four model families of PAPER.md as data: which non-linearities they have, whether the decoder is
 // tied to the encoder, and what the target is. Engines read these flags instead of branching on names.
-import type { ModelKind, Params } from './types.js';
+import type { ModelInit, ModelKind, Params } from './types.js';
 import { Rng } from './rng.js';
 
 export interface ModelTraits {
@@ -28,7 +28,7 @@ export const MODEL_KINDS = Object.keys(MODEL_TRAITS) as ModelKind[];
  * Drawn in the paper's m×n row-major order, stored feature-major, so the draw order does not depend
  * on our layout.
  */
-export function initParams(kind: ModelKind, n: number, m: number, rng: Rng): Params {
+export function initParams(kind: ModelKind, n: number, m: number, rng: Rng, init: ModelInit = 'xavier'): Params {
   const std = Math.sqrt(2 / (n + m));
   const draw = () => {
     const w = new Float32Array(n * m);
@@ -37,6 +37,8 @@ export function initParams(kind: ModelKind, n: number, m: number, rng: Rng): Par
   };
   const W = draw();
   const W2 = MODEL_TRAITS[kind].tied ? undefined : draw();
+  // Same draws, signs of W2 dropped: output i then reads every neuron that x_i (of either sign) excites.
+  if (init === 'alive-halves' && W2) for (let q = 0; q < W2.length; q++) W2[q] = Math.abs(W2[q]);
   return { kind, n, m, W, W2, b: new Float32Array(n) };
 }
 

@@ -9,7 +9,15 @@ export interface ModelConfig {
   n: number;
   /** hidden dimensions (neurons for relu-hidden / abs) */
   m: number;
+  /**
+   * Initialisation. 'xavier' (default, the paper's): Xavier-normal weights, b = 0. 'alive-halves' (abs only,
+   * an intervention for claim 7, not the paper's): the same draws with W2 ← |W2|, so every half-function
+   * ReLU(±x_i) starts with an output that rises with |x_i| (see src/claims/c7.ts, aliveAtInit).
+   */
+  init?: ModelInit;
 }
+
+export type ModelInit = 'xavier' | 'alive-halves';
 
 /** How features co-occur. 'independent' is the paper's default. */
 export type DataConfig =

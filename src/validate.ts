@@ -42,7 +42,8 @@ const schema = z.strictObject({
     kind: z.enum(MODEL_KINDS as [string, ...string[]], { error: `must be one of ${MODEL_KINDS.join(', ')}` }),
     n: int(1, LIMITS.n),
     m: int(1, LIMITS.m),
-  }, { error: 'must be an object {kind, n, m}' }),
+    init: z.enum(['xavier', 'alive-halves'], { error: 'must be "xavier" or "alive-halves"' }).optional(),
+  }, { error: 'must be an object {kind, n, m, init?}' }),
   data: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('independent') }),
     z.strictObject({ kind: z.literal('correlated'), sets }),
@@ -136,6 +137,7 @@ export function validateRun(config: unknown): RunConfig {
   const fail = (msg: string) => {
     throw new ConfigError(`invalid run config: ${msg}`);
   };
+  if (c.model.init === 'alive-halves' && c.model.kind !== 'abs') fail(`model.init = "alive-halves" with model.kind = "${c.model.kind}": only the abs model has the output layer W2 it changes; use "xavier"`);
   c.instances.forEach((inst, i) => {
     if (inst.importance.length !== n) {
       fail(`instances[${i}].importance = ${showValue(inst.importance)} has length ${inst.importance.length}: must have one entry per feature (model.n = ${n})`);

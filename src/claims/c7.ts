@@ -16,6 +16,9 @@ const shape = byTier({
   paper: { n: 100, m: 40, seeds: [1, 2] },
 });
 
+/** the sparse feature probabilities C7.2, C7.4 and C7.5 look at */
+export const SPARSE_P = [0.01, 0.003, 0.001];
+
 export const C7 = {
   id: 'C7',
   title: 'Computation in superposition: the absolute-value model',
@@ -36,6 +39,17 @@ export const C7 = {
       data: { kind: 'independent' },
       train: DEFAULT_TRAIN,
       instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))),
+    };
+  },
+  /** C7.5's intervention: the sparse runs again from the same draws with W2 ← |W2| ('alive-halves'), so
+   *  no half-function starts with a dead output. Same namespace and seeds: each model is paired with its
+   *  paper-init twin. */
+  runAliveHalves(): RunConfig {
+    const base = this.run();
+    return {
+      ...base,
+      model: { ...base.model, init: 'alive-halves' },
+      instances: base.instances.filter((i) => SPARSE_P.some((p) => Math.abs(1 - (i.sparsity as number) - p) < 1e-12)),
     };
   },
   /** fresh samples per feature for absErrors (half with x_i > 0, half with x_i < 0) */

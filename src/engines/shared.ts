@@ -22,7 +22,7 @@ export function setupInstance(namespace: string, model: ModelConfig, data: DataC
   const { n, m, kind } = model;
   const traits = MODEL_TRAITS[kind];
   const streams = instanceStreams(namespace, inst.seed);
-  const params = initParams(kind, n, m, streams.init);
+  const params = initParams(kind, n, m, streams.init, model.init);
   const sampler = makeSampler(n, featureProbs(inst, n), data, traits.absTarget, streams.data);
   return { traits, params, sampler, importance: Float64Array.from(inst.importance) };
 }

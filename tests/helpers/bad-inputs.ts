@@ -71,7 +71,7 @@ export const CONFIG_CASES: BadInput[] = [
   field('config', 'namespace', 42, 'namespace = 42', 'must be a non-empty string'),
   field('config', 'namespace', undefined, 'namespace = undefined (missing)', 'must be a non-empty string', 'namespace missing'),
   // model
-  field('model', 'model', undefined, 'model = undefined (missing)', 'must be an object {kind, n, m}', 'model missing'),
+  field('model', 'model', undefined, 'model = undefined (missing)', 'must be an object {kind, n, m, init?}', 'model missing'),
   field('model', 'model.kind', 'quadratic', 'model.kind = "quadratic"', 'must be one of linear, relu-output, relu-hidden, abs'),
   field('model', 'model.n', 0, 'model.n = 0', INT(1, 100000)),
   field('model', 'model.n', -3, 'model.n = -3', INT(1, 100000)),
@@ -85,7 +85,9 @@ export const CONFIG_CASES: BadInput[] = [
   field('model', 'model.m', 1.5, 'model.m = 1.5', INT(1, 10000)),
   field('model', 'model.m', 1e9, 'model.m = 1000000000', INT(1, 10000)),
   field('model', 'model.m', NaN, 'model.m = NaN', INT(1, 10000)),
-  field('model', 'model.hidden', 3, 'model.hidden = 3', 'unknown field of model (allowed: kind, n, m)'),
+  field('model', 'model.hidden', 3, 'model.hidden = 3', 'unknown field of model (allowed: kind, n, m, init)'),
+  field('model', 'model.init', 'he', 'model.init = "he"', 'must be "xavier" or "alive-halves"'),
+  field('model', 'model.init', 'alive-halves', 'model.init = "alive-halves" with model.kind = "relu-output"', 'only the abs model has the output layer W2 it changes'),
   // train
   field('train', 'train.steps', 0, 'train.steps = 0', INT(1, 10000000)),
   field('train', 'train.steps', 1.5, 'train.steps = 1.5', INT(1, 10000000)),
