@@ -11,8 +11,17 @@ export const C2 = {
   n: 20,
   m: 5,
   sparsities: [0, 0.7, 0.9, 0.97, 0.99, 0.997, 0.999],
-  /** Fixed seed lists. Every claim here is checked per seed (no best-of-N). */
+  /** Fixed seed lists. */
   seeds: seedList(byTier({ default: [1, 2, 3], paper: [1, 2, 3, 4, 5, 6, 7, 8] })),
+  /** The ReLU model at S = 0 and S = 0.7 gets more seeds: with 3, a per-seed claim cannot reach a < 1%
+   *  false-fail rate (flake: C2.2's modelled bound was 1.4%), and C2.4 decides on best-of-3 groups. */
+  extraSeedsAt: [0, 0.7],
+  manySeeds: seedList(byTier({ default: Array.from({ length: 12 }, (_, i) => i + 1), paper: Array.from({ length: 24 }, (_, i) => i + 1) })),
+  /** C2.4: seeds per best-of group (lowest held-out loss wins, as the paper's best-of-N figures) */
+  bestOf: 3,
+  seedsAt(kind: Extract<ModelKind, 'linear' | 'relu-output'>, sparsity: number): number[] {
+    return kind === 'relu-output' && this.extraSeedsAt.includes(sparsity) ? this.manySeeds : this.seeds;
+  },
   /** The paper's settings (10,000 steps, batch 1024) in both tiers: fewer steps leave the dense linear
    *  model with a sixth feature half-learned (‖W_5‖ ≈ 0.4 after 3,000 steps). */
   run(kind: Extract<ModelKind, 'linear' | 'relu-output'>): RunConfig {
@@ -22,7 +31,7 @@ export const C2 = {
       data: { kind: 'independent' },
       train: DEFAULT_TRAIN,
       instances: this.sparsities.flatMap((sparsity) =>
-        this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, 0.7), seed })),
+        this.seedsAt(kind, sparsity).map((seed) => ({ sparsity, importance: geometricImportance(this.n, 0.7), seed })),
       ),
     };
   },
