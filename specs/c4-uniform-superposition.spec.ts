@@ -23,6 +23,9 @@ import { renderPng } from '../src/figures/render.js';
  *  tier), and the significance required of the narrow-window excess over a uniform spread */
 const SHARE_MIN = 0.9;
 const CLUSTER_P = 1e-6;
+/** C4.6: largest pairwise-angle error for a polytope to count as the Thomson solution, and the share required */
+const THOMSON_DEG = 10;
+const THOMSON_SHARE = 0.75;
 
 let run: TrainedRun;
 let points: SweepPoint[];
@@ -83,9 +86,12 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     expect(Math.max(...ratios)).toBeLessThan(0.2);
   });
 
-  it('C4.6 detected polytopes match the Thomson-problem solution for the same points and dimension (±10°)', () => {
+  it(`C4.6 most detected polytopes (≥ ${THOMSON_SHARE * 100}%) match the Thomson-problem solution for the same points and dimension (±${THOMSON_DEG}°)`, () => {
+    // "Many of these polytopes are Thomson-problem solutions" (PAPER.md), not all: the first design asked it
+    // of the worst polytope and failed 5 of 9 flake seed sets, each time on one distorted group (e.g. a
+    // triangle tilted out of its plane, 10.5°) beside well-matched ones.
     const checked: string[] = [];
-    let worst = 0;
+    const errs: number[] = [];
     for (const t of run.instances) {
       const D = featureDimensionality(t.params);
       for (const g of featureGroups(t.params)) {
@@ -96,13 +102,15 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
         const ref = pairwiseAngles(thomson(g.length, d));
         const got = pairwiseAngles(X);
         const err = Math.max(...got.map((a, k) => Math.abs(a - ref[k])));
-        worst = Math.max(worst, err);
+        errs.push(err);
         checked.push(`${kind} in ${d}D: max angle error ${err.toFixed(1)}°`);
       }
     }
-    record('C4.6', { what: 'polytopes compared with Thomson solutions', value: checked, paper: 'many polytopes are Thomson-problem solutions', tolerance: 'pairwise angles within 10°' });
-    expect(checked.length).toBeGreaterThan(0);
-    expect(worst).toBeLessThanOrEqual(10);
+    const share = errs.filter((e) => e <= THOMSON_DEG).length / errs.length;
+    record('C4.6', { what: 'polytopes compared with Thomson solutions', value: checked, paper: 'many polytopes are Thomson-problem solutions', tolerance: `≥ 3 polytopes; ≥ ${THOMSON_SHARE * 100}% with pairwise angles within ${THOMSON_DEG}°` });
+    record('C4.6', { what: 'share of detected polytopes within the angle tolerance', value: share });
+    expect(errs.length).toBeGreaterThanOrEqual(3);
+    expect(share).toBeGreaterThanOrEqual(THOMSON_SHARE);
   });
 
   it.skipIf(skipFigures())('C4.fig D* with the D_i scatter, and the geometry graph, match the golden figures', async () => {
