@@ -21,6 +21,7 @@ import { heldOutLoss } from '../src/metrics/evaluate.js';
 import { argmin } from '../src/stats/summary.js';
 import { MONO_SHARE, neurons, polysemanticity } from '../src/metrics/polysemanticity.js';
 import { mean } from '../src/stats/summary.js';
+import { kendallTrend } from '../src/stats/trend.js';
 import { neuronBars } from '../src/figures/neuron-bars.js';
 import { renderPng } from '../src/figures/render.js';
 
@@ -48,8 +49,11 @@ const SPARSE_POOLED_MIN = 0.9;
  *  failed a flake seed set whose lowest-loss model at S = 0.97 kept one neuron for feature 0 alone: keeping the
  *  most important feature clean can be optimal there, so "polysemantic" is asked of the neurons, not of all. */
 const SPARSE_BEST_MIN = 0.8;
-/** importance → monosemantic neuron: pooled AUC (ownershipPairs) at least this */
-const AUC_MIN = 0.7;
+/** importance → monosemantic neuron: over every (model with S > 0, feature), owning a monosemantic neuron
+ *  rises with the feature's importance — Kendall trend, one-sided p < 0.001. The first design asked the pooled
+ *  AUC of owners vs represented non-owners for ≥ 0.7; it ranged 0.62–0.86 over flake seed sets (3/20 below)
+ *  while the direction never changed: the threshold sat inside the effect's spread. The AUC is recorded. */
+const TREND_Z_MIN = 3.09;
 
 beforeAll(async () => {
   recordClaim('C6', { title: C6.title, paper: 'With a ReLU on the hidden layer, neurons are monosemantic in the dense regime and polysemantic in the sparse regime; more important features are more likely to get a monosemantic neuron.' });
@@ -96,7 +100,7 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     for (let k = 1; k < means.length; k++) expect(means[k], `mean share at S=${C6.sparsities[k]}`).toBeGreaterThanOrEqual(means[k - 1] - 0.2);
   });
 
-  it(`C6.3 more important features are likelier to own a monosemantic neuron (pooled AUC ≥ ${AUC_MIN} for S > 0)`, () => {
+  it(`C6.3 more important features are likelier to own a monosemantic neuron (trend over S > 0 models, z ≥ ${TREND_Z_MIN})`, () => {
     const models = run.instances.filter((t) => (t.config.sparsity as number) > 0);
     const pairs = models.map((t) => ownershipPairs(t.params));
     const good = pairs.reduce((s, p) => s + p.good, 0);
@@ -106,11 +110,16 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
       what: 'among represented features of models with S > 0: P(owner of a monosemantic neuron is more important than a represented non-owner)',
       value: { auc: +(good / total).toFixed(3), pairs: total, models: pairs.filter((p) => p.total > 0).length },
       paper: 'more important features are more likely to get a monosemantic neuron',
-      tolerance: `AUC ≥ ${AUC_MIN} over ≥ 10 pairs (0.5 = no relation)`,
+      tolerance: 'recorded (0.5 = no relation)',
     });
+    const cells = models.flatMap((t) => {
+      const owners = polysemanticity(t.params).owners;
+      return Array.from({ length: C6.n }, (_, i) => [t.config.importance[i], owners.includes(i) ? 1 : 0]);
+    });
+    const trend = kendallTrend(cells.map((c) => c[0]), cells.map((c) => c[1]));
+    record('C6.3', { what: 'trend of "owns a monosemantic neuron" with importance over every (model with S > 0, feature): Kendall τ, z', value: [+trend.tau.toFixed(3), +trend.z.toFixed(2)], tolerance: `z ≥ ${TREND_Z_MIN} (one-sided p < 0.001)` });
     record('C6.3', { what: 'share of all models (every S, every seed) in which feature i owns a monosemantic neuron, i = 0…9', value: rate.map((v) => +v.toFixed(2)) });
-    expect(total).toBeGreaterThanOrEqual(10);
-    expect(good / total).toBeGreaterThanOrEqual(AUC_MIN);
+    expect(trend.z).toBeGreaterThanOrEqual(TREND_Z_MIN);
     // and over all models: the top half of the features own more monosemantic neurons than the bottom half
     expect(mean(rate.slice(0, 5))).toBeGreaterThan(mean(rate.slice(5)));
   });
