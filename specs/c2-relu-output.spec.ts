@@ -21,6 +21,7 @@ import type { TrainedRun } from '../src/types.js';
 import { featureNorms, interference } from '../src/metrics/features.js';
 import { mean } from '../src/stats/summary.js';
 import { heldOutLoss } from '../src/metrics/evaluate.js';
+import { bestOfGroups } from '../src/claims/best-of.js';
 import { kendallTrend } from '../src/stats/trend.js';
 import { normBars } from '../src/figures/norm-bars.js';
 import { wtwHeatmap } from '../src/figures/wtw-heatmap.js';
@@ -63,15 +64,12 @@ describe(`C2 ReLU-output model, n=${C2.n}, m=${C2.m} (${C2.seeds.length} seeds, 
   it(`C2.4 the least important represented features are the ones in superposition, as antipodal pairs (best of ${C2.bestOf} seeds by held-out loss)`, () => {
     // At S = 0.7 (the first sparsity with superposition) some features keep a dedicated dimension.
     const models = at(relu, 0.7);
-    const groups = Array.from({ length: Math.floor(models.length / C2.bestOf) }, (_, g) => models.slice(g * C2.bestOf, (g + 1) * C2.bestOf));
     // Same held-out samples for every model (common random numbers), so the comparison is not noise.
-    const loss = (t: (typeof models)[number]) => heldOutLoss(t.params, t.config, relu.config.data, 65_536, 'C2.4/held-out');
-    const verdicts = groups.map((g) => {
-      const losses = g.map(loss);
-      const t = g[losses.indexOf(Math.min(...losses))];
+    const winners = bestOfGroups(models, C2.bestOf, (t) => heldOutLoss(t.params, t.config, relu.config.data, 65_536, 'C2.4/held-out'));
+    const verdicts = winners.map((t, g) => {
       const { auc, dedicated, superposed } = dedicatedBeforeSuperposed(t.params);
       const digons = digonShare(t.params, superposed);
-      return verdict(t.config.seed, auc >= 0.75 && digons >= 0.5, `best of seeds ${g.map((x) => x.config.seed)}: seed ${t.config.seed}, dedicated [${dedicated}] superposed [${superposed}] AUC ${auc.toFixed(2)}, digon share ${digons.toFixed(2)}`);
+      return verdict(t.config.seed, auc >= 0.75 && digons >= 0.5, `best of seeds ${models.slice(g * C2.bestOf, (g + 1) * C2.bestOf).map((x) => x.config.seed)}: seed ${t.config.seed}, dedicated [${dedicated}] superposed [${superposed}] AUC ${auc.toFixed(2)}, digon share ${digons.toFixed(2)}`);
     });
     record('C2.4', { what: `S=0.7 per best-of-${C2.bestOf} group: dedicated vs superposed features`, value: verdicts.map((v) => v.detail), paper: 'least important represented features enter superposition first, as antipodal pairs', tolerance: 'AUC ≥ 0.75 (dedicated more important), ≥ 50% of superposed features with D_i = 1/2 ± 0.1' });
     expect(verdicts).toHoldForMostSeeds();

@@ -27,6 +27,7 @@ import { featureNorms } from '../src/metrics/features.js';
 import { shape2d } from '../src/metrics/geometry2d.js';
 import { mean } from '../src/stats/summary.js';
 import { heldOutLoss } from '../src/metrics/evaluate.js';
+import { bestOfGroups } from '../src/claims/best-of.js';
 import { directions2d } from '../src/figures/directions-2d.js';
 import { wtwHeatmap } from '../src/figures/wtw-heatmap.js';
 import { renderPng } from '../src/figures/render.js';
@@ -38,14 +39,7 @@ let runs: Record<'correlated' | 'correlated-control' | 'anticorrelated' | 'antic
 let snaps: number[];
 
 /** (b): the best of each group of C5.corr.bestOf seeds, by loss on held-out samples shared by the run's models */
-function bestOfGroups(r: TrainedRun): TrainedRun['instances'] {
-  const k = C5.corr.bestOf;
-  const loss = r.instances.map((t) => heldOutLoss(t.params, t.config, r.config.data, C5.heldOutSamples, `${r.config.namespace}/held-out`));
-  return Array.from({ length: Math.floor(r.instances.length / k) }, (_, g) => {
-    const idx = [...Array(k).keys()].map((j) => g * k + j);
-    return r.instances[idx.reduce((a, b) => (loss[b] < loss[a] ? b : a))];
-  });
-}
+const bestOf = (r: TrainedRun) => bestOfGroups(r.instances, C5.corr.bestOf, (t) => heldOutLoss(t.params, t.config, r.config.data, C5.heldOutSamples, `${r.config.namespace}/held-out`));
 /** C5.2: all jumps of the sweep within this many neighbouring grid intervals */
 const SNAP_WINDOW = 3;
 const r2 = (v: number) => +v.toFixed(2);
@@ -154,7 +148,7 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
       meanAcross: mean(across.map(([i, j]) => cosine(t.params, i, j))),
       represented: featureNorms(t.params).filter((v) => v > 0.5).length,
     }));
-    const corr = stats(bestOfGroups(runs.correlated));
+    const corr = stats(bestOf(runs.correlated));
     const ctrl = stats(runs['correlated-control'].instances);
     record('C5.3', {
       what: `correlated, best of each ${C5.corr.bestOf} seeds: max |cos| within a set, mean cos across sets, features represented`,
@@ -177,7 +171,7 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
 
   it('C5.4 anticorrelated pairs {0,1}, {2,3}, {4,5} end antipodal (cos ≤ −0.9); independent features of the same density do not', () => {
     const pairs = C5.corr.anticorrelatedSets as [number, number][];
-    const anti = bestOfGroups(runs.anticorrelated).map((t) => ({ seed: t.config.seed, cos: pairs.map(([i, j]) => cosine(t.params, i, j)), represented: featureNorms(t.params).filter((v) => v > 0.5).length }));
+    const anti = bestOf(runs.anticorrelated).map((t) => ({ seed: t.config.seed, cos: pairs.map(([i, j]) => cosine(t.params, i, j)), represented: featureNorms(t.params).filter((v) => v > 0.5).length }));
     const ctrl = runs['anticorrelated-control'].instances.map((t) => ({ cos: pairs.map(([i, j]) => cosine(t.params, i, j)), represented: featureNorms(t.params).filter((v) => v > 0.5).length }));
     record('C5.4', {
       what: `anticorrelated, best of each ${C5.corr.bestOf} seeds: cos(W_i, W_j) of the three pairs, features represented`,
