@@ -32,7 +32,6 @@ let alive: TrainedRun;
 const comp = new Map<TrainedInstance, Computation>();
 const atP = (r: TrainedRun, p: number) => r.instances.filter((t) => Math.abs(1 - (t.config.sparsity as number) - p) < 1e-12);
 const at = (p: number) => atP(run, p);
-const SPARSE = SPARSE_P;
 /** C7.5: pooled over the sparse models, the alive-halves twins compute at least this many times as many
  *  half-functions (measured in trial runs: 1.41× default tier, 1.5× paper tier) */
 const HALVES_GAIN_MIN = 1.2;
@@ -75,7 +74,7 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
   });
 
   it(`C7.2 sparse (p ≤ 0.01): neurons polysemantic (≥ ${SPARSE_POLY_MIN * 100}%), and the model computes ReLU(±x_i) for more features than it has neurons`, () => {
-    const rows = SPARSE.flatMap((p) => at(p).map((t) => ({ p, t, s: polysemanticity(t.params), c: comp.get(t)! })));
+    const rows = SPARSE_P.flatMap((p) => at(p).map((t) => ({ p, t, s: polysemanticity(t.params), c: comp.get(t)! })));
     record('C7.2', {
       what: 'sparse: per (p, seed) [p, seed, polysemantic share, features with ReLU(x_i) or ReLU(−x_i) computed, half-functions computed, features with |x_i| computed]',
       value: rows.map(({ p, t, s, c }) => [p, t.config.seed, +s.polyShare.toFixed(2), c.some.length, c.halves, c.full.length]),
@@ -102,7 +101,7 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
   });
 
   it(`C7.4 deviation from the paper: sparse models compute |x_i| for FEWER features than neurons; which halves ReLU(±x_i) they compute is fixed at initialisation`, () => {
-    const rows = SPARSE.flatMap((p) => at(p).map((t) => {
+    const rows = SPARSE_P.flatMap((p) => at(p).map((t) => {
       const c = comp.get(t)!;
       const alive = aliveAtInit(run.config.namespace, t.config.seed, C7.n, C7.m);
       const done = [...c.errors.pos, ...c.errors.neg].map((e) => e <= COMPUTED_MAX);
@@ -130,7 +129,7 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
   });
 
   it(`C7.5 the shortfall is an optimisation trap set at initialisation: from the same draws with every half alive (W2 ← |W2|), sparse models reach a lower loss (mean ratio ≤ ${LOSS_RATIO_MAX}) and compute ≥ ${HALVES_GAIN_MIN}× as many half-functions`, () => {
-    const rows = SPARSE.flatMap((p) => at(p).map((t) => {
+    const rows = SPARSE_P.flatMap((p) => at(p).map((t) => {
       const twin = atP(alive, p).find((a) => a.config.seed === t.config.seed)!;
       const [c, ca] = [comp.get(t)!, comp.get(twin)!];
       return { p, seed: t.config.seed, loss: t.finalLoss, lossAlive: twin.finalLoss, halves: c.halves, halvesAlive: ca.halves, full: c.full.length, fullAlive: ca.full.length };

@@ -3,7 +3,7 @@ import type { ModelKind, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
 import { byTier } from '../tier.js';
-import { seedList } from './seeds.js';
+import { seedList, seedsUpTo } from './seeds.js';
 
 export const C2 = {
   id: 'C2',
@@ -16,7 +16,7 @@ export const C2 = {
   /** The ReLU model at S = 0 and S = 0.7 gets more seeds: with 3, a per-seed claim cannot reach a < 1%
    *  false-fail rate (flake: C2.2's modelled bound was 1.4%), and C2.4 decides on best-of-3 groups. */
   extraSeedsAt: [0, 0.7],
-  manySeeds: seedList(byTier({ default: Array.from({ length: 12 }, (_, i) => i + 1), paper: Array.from({ length: 24 }, (_, i) => i + 1) })),
+  manySeeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(24) })),
   /** C2.4: seeds per best-of group (lowest held-out loss wins, as the paper's best-of-N figures) */
   bestOf: 3,
   seedsAt(kind: Extract<ModelKind, 'linear' | 'relu-output'>, sparsity: number): number[] {

@@ -17,6 +17,11 @@ export function seedList(base: readonly number[], env: NodeJS.ProcessEnv = proce
 }
 
 /** TMS_SKIP_FIGURES=1: figure tests skip themselves (flake runs use other seeds than the goldens were drawn from). */
+/** Seeds 1, 2, …, n: the base list of a claim that simply uses its first n seeds. */
+export function seedsUpTo(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i + 1);
+}
+
 export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
   return envFlag('TMS_SKIP_FIGURES', env);
 }
