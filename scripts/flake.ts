@@ -7,8 +7,10 @@
 // `expect(verdicts).toHoldForSeeds(min)` over N per-seed verdicts, and each run logs those counts
 // (TMS_VERDICTS_DIR, see src/claims/matchers.ts): pooling the K·N seeds bounds the per-seed failure rate q
 // (95% Clopper–Pearson), and the test's modelled false-fail bound is P(Binomial(N, q) > N − min), the
-// chance that more seeds fail than the test tolerates (seeds independent). Tests without per-seed verdicts
-// keep the run-level bound only.
+// chance that more seeds fail than the test tolerates (seeds independent). Threshold checks on pooled
+// statistics (toBeAtLeast & co., src/claims/margins.ts) log their statistic and threshold, and each call
+// site's margin over the K runs is modelled as normal (scripts/lib/margin-pool.ts). A test's modelled
+// bound counts only when all its assertions are modelled; the rest keep the run-level bound.
 //
 //   npm run flake -- --spec c2-linear [--k 20] [--offset-step 1000] [--dry-run]
 //
@@ -21,6 +23,8 @@ import { basename, join, resolve } from 'node:path';
 import type { VerdictLine } from '../src/claims/matchers.js';
 import { clopperPearsonUpper, seedModelBound, wilsonInterval } from '../src/stats/proportion.js';
 import { parseArgs, runSpec, specFiles, type SpecRun } from './lib/vitest-json.js';
+import { poolMargins, readAssertions, readMargins, marginHolds, unmodelledChecks, type MarginSite } from './lib/margin-pool.js';
+import type { MarginLine } from '../src/claims/margins.js';
 
 export interface TestTally {
   id: string;
@@ -164,43 +168,96 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 /** Percent with two significant digits below 10% (modelled bounds can be far below 0.1%). */
 const pctFine = (x: number) => (x === 0 ? '0%' : x >= 0.1 ? pct(x) : `${Number((100 * x).toPrecision(2))}%`);
 
-/** The modelled columns of a test: pooled seeds, N and min, q, the bound, ✓ below the target. */
-function modelCells(t: TestTally, pools: Map<string, SeedPool>, tallies: TestTally[]): string[] {
-  if (t.id === '(spec)') {
-    // Union bound over the tests: only when every test is modelled and nothing failed outside the model.
-    const tests = tallies.filter((x) => x.id !== '(spec)');
-    const modelled = tests.map((x) => pools.get(x.id));
-    if (!tests.length || modelled.some((m) => !m)) return ['run-level only', '–', '–', '–', '–'];
-    const bound = Math.min(1, modelled.reduce((s, m) => s + m!.bound, 0));
-    const clean = modelled.every((m) => !m!.otherFailures.length) && t.failedAt.every((o) => tests.some((x) => x.failedAt.includes(o)));
-    return ['(all tests)', '–', '–', `≤ ${pctFine(bound)} (sum)`, clean && bound < FALSE_FAIL_TARGET ? '✓' : '✗'];
-  }
-  const m = pools.get(t.id);
-  if (!m) return ['run-level only', '–', '–', '–', '–'];
-  const shape = m.calls.map((c) => `${c.min} of ${c.n}`).join(' + ');
-  const other = m.otherFailures.length ? ` (+ failed outside the verdicts at ${m.otherFailures.join(', ')})` : '';
-  return [`${m.passed}/${m.total}`, shape, `≤ ${pctFine(m.q)}`, `≤ ${pctFine(m.bound)}${other}`, !m.otherFailures.length && m.bound < FALSE_FAIL_TARGET ? '✓' : '✗'];
+/** What the models say of one test: its per-seed verdicts, its threshold checks, and what neither covers. */
+export interface TestModel {
+  id: string;
+  seeds?: SeedPool;
+  sites: MarginSite[];
+  /** assertions in a run that log neither verdicts nor margins (equality and shape checks), most over runs */
+  unmodelled: number;
+  /** failing runs that no logged verdict or margin explains */
+  otherFailures: number[];
+  /** the seed calls' bounds plus the (non-constant) sites' bounds, capped at 1 */
+  bound: number;
+  /** every check modelled and every failure explained: the bound is the test's false-fail bound */
+  complete: boolean;
 }
 
-export function renderTable(tallies: TestTally[], pools: Map<string, SeedPool> = new Map()): string {
+/** Combines the per-seed pools, the margin sites and the unmodelled-check counts per test. */
+export function testModels(
+  runs: { offset: number; run: SpecRun; verdicts: VerdictLine[]; margins: MarginLine[] }[],
+  seedPools: Map<string, SeedPool>,
+  sites: MarginSite[],
+  unmodelled: Map<string, number>,
+): Map<string, TestModel> {
+  const ids = new Set([...seedPools.keys(), ...sites.map((x) => x.id)]);
+  const out = new Map<string, TestModel>();
+  for (const id of ids) {
+    const seeds = seedPools.get(id);
+    const mine = sites.filter((x) => x.id === id);
+    const otherFailures = runs.flatMap(({ offset, run, verdicts, margins }) => {
+      const failed = run.suiteError || run.tests.some((t) => t.id === id && t.status === 'failed');
+      const explained = verdicts.some((v) => v.id === id && v.passed < v.min) || margins.some((m) => m.id === id && !marginHolds(m));
+      return failed && !explained ? [offset] : [];
+    });
+    const bound = Math.min(1, (seeds?.calls.reduce((s, c) => s + c.bound, 0) ?? 0) + mine.reduce((s, x) => s + x.bound, 0));
+    const extra = unmodelled.get(id) ?? 0;
+    out.set(id, { id, seeds, sites: mine, unmodelled: extra, otherFailures, bound, complete: extra === 0 && otherFailures.length === 0 });
+  }
+  return out;
+}
+
+/** The modelled columns of a test: per-seed checks, threshold checks, unmodelled checks, the bound, ✓. */
+function modelCells(t: TestTally, models: Map<string, TestModel>, tallies: TestTally[]): string[] {
+  if (t.id === '(spec)') {
+    // Union bound over the tests: only when every test is completely modelled.
+    const tests = tallies.filter((x) => x.id !== '(spec)');
+    const ms = tests.map((x) => models.get(x.id));
+    if (!tests.length || ms.some((m) => !m)) return ['–', '–', '–', 'run-level only', '–'];
+    const bound = Math.min(1, ms.reduce((s, m) => s + m!.bound, 0));
+    const clean = ms.every((m) => m!.complete) && t.failedAt.every((o) => tests.some((x) => x.failedAt.includes(o)));
+    return ['–', '–', '–', `≤ ${pctFine(bound)} (sum)`, clean && bound < FALSE_FAIL_TARGET ? '✓' : '✗'];
+  }
+  const m = models.get(t.id);
+  if (!m) return ['–', '–', '–', 'run-level only', '–'];
+  const seeds = m.seeds ? `${m.seeds.passed}/${m.seeds.total} (${m.seeds.calls.map((c) => `${c.min} of ${c.n}`).join(' + ')}; q ≤ ${pctFine(m.seeds.q)})` : '–';
+  const constant = m.sites.filter((x) => x.constant).length;
+  const sites = m.sites.length ? `${m.sites.length}${constant ? ` (${constant} constant)` : ''}` : '–';
+  const other = m.otherFailures.length ? ` (+ failed outside the model at ${m.otherFailures.join(', ')})` : '';
+  const partial = m.unmodelled ? ` (+ ${m.unmodelled} check${m.unmodelled > 1 ? 's' : ''} not modelled)` : '';
+  return [seeds, sites, String(m.unmodelled), `≤ ${pctFine(m.bound)}${other}${partial}`, m.complete && m.bound < FALSE_FAIL_TARGET ? '✓' : '✗'];
+}
+
+export function renderTable(tallies: TestTally[], models: Map<string, TestModel> = new Map()): string {
   return [
-    '| test | passes / runs | pass rate | 95% Wilson interval | failure rate, 95% upper bound (Clopper–Pearson) | failing offsets | seeds passed / pooled | seeds needed | per-seed failure, 95% upper bound q | modelled false-fail bound P(Bin(N, q) > N − min) | < 1% |',
+    '| test | passes / runs | pass rate | 95% Wilson interval | failure rate, 95% upper bound (Clopper–Pearson) | failing offsets | per-seed checks: seeds passed / pooled | threshold checks (sites) | unmodelled checks | modelled false-fail bound | < 1% |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...tallies.map((t) => {
       const [lo, hi] = wilsonInterval(t.passes, t.runs);
       const up = clopperPearsonUpper(t.runs - t.passes, t.runs);
-      return `| ${t.id} | ${t.passes}/${t.runs} | ${t.runs ? pct(t.passes / t.runs) : '–'} | [${pct(lo)}, ${pct(hi)}] | ≤ ${pct(up)} | ${t.failedAt.join(', ') || '–'} | ${modelCells(t, pools, tallies).join(' | ')} |`;
+      return `| ${t.id} | ${t.passes}/${t.runs} | ${t.runs ? pct(t.passes / t.runs) : '–'} | [${pct(lo)}, ${pct(hi)}] | ≤ ${pct(up)} | ${t.failedAt.join(', ') || '–'} | ${modelCells(t, models, tallies).join(' | ')} |`;
     }),
   ].join('\n');
 }
 
-/** The report's explanation of the two bounds. */
+/** One row per threshold check: where it is, what it compares, and its modelled bound. */
+export function renderSites(sites: MarginSite[]): string {
+  const num = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : '–');
+  return [
+    '| test | call site | check | scale | runs | mean margin | sd | 95% bound on P(fail) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...sites.map((x) => `| ${x.id} | ${x.site} | ${x.op} ${x.limits.length > 1 ? `${num(x.limits[0])}…${num(x.limits.at(-1)!)}` : num(x.limits[0])} | ${x.scale === 'log' ? 'log10' : x.scale} | ${x.margins.length} | ${num(x.mean)} | ${num(x.sd)} | ${x.constant ? 'constant (not bounded)' : `≤ ${pctFine(x.bound)}`} |`),
+  ].join('\n');
+}
+
+/** The report's explanation of the bounds. */
 export function boundsNote(K: number): string {
   const zero = clopperPearsonUpper(0, K);
   return [
     `Run-level bound: one-sided 95% Clopper–Pearson on the failing runs (0 of ${K}: ≤ ${pct(zero)}; showing < 1% this way takes ~300 clean runs).`,
-    'Modelled bound, for a test that passes when ≥ min of its N seeds pass (`toHoldForSeeds`): q is the one-sided 95% Clopper–Pearson bound on the per-seed failure rate from all K·N pooled seeds, and P(Binomial(N, q) > N − min) bounds the test\'s false-fail rate (seeds failing independently; with min = N it equals the run-level bound, so only tolerated seed failures tighten it).',
-    'The model covers only the per-seed verdicts: a run failing otherwise (another assertion, an error) is listed and voids the ✓; "run-level only" marks tests without per-seed verdicts (pooled statistics).',
+    'Per-seed checks (`toHoldForSeeds`, pass when ≥ min of N seeds pass): q is the one-sided 95% Clopper–Pearson bound on the per-seed failure rate from all K·N pooled seeds, and P(Binomial(N, q) > N − min) bounds the check\'s false-fail rate (seeds failing independently).',
+    'Threshold checks (`toBeAtLeast/AtMost/Above/Below` on a pooled statistic): each call site\'s worst margin per run (log10 scale for positive statistics, a ½-step continuity correction for integer ones) is modelled as normal; with 95% confidence (Bonferroni over Student-t on the mean and χ² on the sd) the chance of a margin past the threshold is at most Φ(−mean_lo / sd_hi). A site whose margin was the same in every run has no spread to model: it is listed as constant and left out of the sum.',
+    'A test\'s modelled bound sums its checks\' bounds (union bound). It is its false-fail bound only when every assertion it makes is modelled (equality and shape checks are counted as "unmodelled") and every failing run is explained by a modelled check; otherwise ✗, and the run-level bound is what holds.',
   ].join('\n');
 }
 
@@ -224,7 +281,7 @@ async function main(): Promise<void> {
   try {
     for (const spec of specs) {
       const name = basename(spec).replace(/\.spec\.ts$/, '');
-      const runs: { offset: number; run: SpecRun; verdicts: VerdictLine[] }[] = [];
+      const runs: { offset: number; run: SpecRun; verdicts: VerdictLine[]; margins: MarginLine[]; assertions: ReturnType<typeof readAssertions> }[] = [];
       for (const offset of offsets) {
         const verdictsDir = join(scratch, 'verdicts', name, String(offset));
         rmSync(verdictsDir, { recursive: true, force: true });
@@ -244,15 +301,17 @@ async function main(): Promise<void> {
             TMS_VERDICTS_DIR: verdictsDir,
           },
         });
-        runs.push({ offset, run, verdicts: readVerdicts(verdictsDir) });
+        runs.push({ offset, run, verdicts: readVerdicts(verdictsDir), margins: readMargins(verdictsDir), assertions: readAssertions(verdictsDir) });
         const failed = run.tests.filter((t) => t.status === 'failed').map((t) => t.id);
         console.log(`${failed.length ? `failed ${failed.join(', ')}` : run.suiteError ? `error: ${run.suiteError}` : 'passed'} [${run.seconds.toFixed(0)} s]`);
       }
       const tallies = tally(runs);
       const pools = poolVerdicts(runs);
-      const table = renderTable(tallies, pools);
+      const sites = poolMargins(runs);
+      const models = testModels(runs, pools, sites, unmodelledChecks(runs));
+      const table = renderTable(tallies, models);
       mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, tallies, seedPools: [...pools.values()], runs: runs.map(({ offset, run, verdicts }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts })) }, null, 2));
+      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, tallies, seedPools: [...pools.values()], marginSites: sites, models: [...models.values()].map(({ id, bound, unmodelled, otherFailures, complete }) => ({ id, bound, unmodelled, otherFailures, complete })), runs: runs.map(({ offset, run, verdicts, margins, assertions }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions })) }, null, 2));
       writeFileSync(join(outDir, `${name}.md`), [
         `# Flake check: ${spec}`,
         '',
@@ -261,6 +320,10 @@ async function main(): Promise<void> {
         boundsNote(K).split('\n').join('\n\n'),
         '',
         table,
+        '',
+        '## Threshold checks',
+        '',
+        renderSites(sites),
         '',
         `Generated by \`npm run flake -- --spec ${args.spec}${K !== 20 ? ` --k ${K}` : ''}\` on ${new Date().toISOString()}.`,
         '',

@@ -47,7 +47,7 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
     const b = best(0.8);
     record('C1.2', { what: 'shapes over seeds at S=0.8', value: count(shapes(0.8)), paper: 'four features as two antipodal pairs' });
     expect(shape2d(b.params)).toBe('antipodal-pairs');
-    expect(featureNorms(b.params)[4]).toBeLessThan(0.5);
+    expect(featureNorms(b.params)[4]).toBeBelow(0.5);
   });
 
   it('C1.3 S=0.9: the best of N is a regular pentagon, and every pentagon beats every other shape', () => {
@@ -65,7 +65,7 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
     const xs = at(0.9);
     const pent = xs.filter((t) => shape2d(t.params) === 'pentagon').map((t) => t.finalLoss);
     const other = xs.filter((t) => shape2d(t.params) !== 'pentagon').map((t) => t.finalLoss);
-    expect(Math.max(...pent)).toBeLessThan(Math.min(...other, Infinity));
+    expect(Math.max(...pent)).toBeBelow(Math.min(...other, Infinity));
   });
 
   it.skipIf(skipFigures())('C1.fig feature directions of the best run per sparsity match the golden figure', async () => {

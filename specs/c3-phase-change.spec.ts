@@ -5,6 +5,7 @@
 // "best of N" does.
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../src/figures/matchers.js';
+import '../src/claims/matchers.js';
 import { C3 } from '../src/claims/c3.js';
 import { criticalDensity, empiricalPhase, theoreticalPhase } from '../src/claims/phase.js';
 import { trainRun } from '../src/train.js';
@@ -52,8 +53,8 @@ describe(`C3 phase change, n=2, m=1 (${C3.rs.length}×${C3.densities.length} gri
     record('C3.1', { what: 'agreement with the closed form, cells away from the boundary', value: `${agree}/${away.length}`, paper: 'phase boundary s* = 4r/(2+5r) (r ≤ 1), 4/(5+2r) (r ≥ 1)', tolerance: '≥ 90%' });
     record('C3.1', { what: 'agreement with the closed form, all cells', value: `${all}/${cells.length}` });
     record('C3.1', { what: 'cells whose class changed by taking best-of-N instead of seed 1', value: changed });
-    expect(away.length).toBeGreaterThan(cells.length / 2);
-    expect(agree / away.length).toBeGreaterThanOrEqual(0.9);
+    expect(away.length).toBeAbove(cells.length / 2);
+    expect(agree / away.length).toBeAtLeast(0.9);
   });
 
   it('C3.2 superposition occupies the low-density region: it wins only below the critical density', () => {
@@ -62,18 +63,18 @@ describe(`C3 phase change, n=2, m=1 (${C3.rs.length}×${C3.densities.length} gri
     const step = C3.densities[0] / C3.densities[1];
     const outside = sup.filter((c) => c.s > criticalDensity(c.r) * step);
     record('C3.2', { what: 'superposition cells above s*(r) by more than one grid step', value: outside.length, paper: 'superposition region at low density' });
-    expect(sup.length).toBeGreaterThan(0);
-    expect(outside).toHaveLength(0);
+    expect(sup.length).toBeAbove(0);
+    expect(outside.length, `superposition cells above s*(r) by > 1 grid step: ${outside.map((c) => `(r ${c.r.toFixed(2)}, s ${c.s.toFixed(3)})`).join(' ')}`).toBeAtMost(0);
     // And superposition is the low-density phase: its cells' median density is below the others'.
     const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
     const rest = cells.filter((c) => observed(c) !== 'superposition');
-    expect(med(sup.map((c) => c.s))).toBeLessThan(med(rest.map((c) => c.s)));
+    expect(med(sup.map((c) => c.s))).toBeBelow(med(rest.map((c) => c.s)));
   });
 
   it('C3.3 the transition is sharp: ‖W_2‖ is bimodal, with ≤ 5% of cells between 0.2 and 0.8', () => {
     const mid = cells.filter((c) => Math.abs(c.best.params.W[1]) > 0.2 && Math.abs(c.best.params.W[1]) < 0.8).length;
     record('C3.3', { what: 'cells with 0.2 < ‖W_2‖ < 0.8', value: `${mid}/${cells.length}`, paper: 'the transition is sharp', tolerance: '≤ 5%' });
-    expect(mid / cells.length).toBeLessThanOrEqual(0.05);
+    expect(mid / cells.length).toBeAtMost(0.05);
   });
 
   it.skipIf(skipFigures())('C3.fig the phase diagram matches the golden figure', async () => {

@@ -84,28 +84,28 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
       paper: 'regular pentagon: 144° (two 72° gaps around feature 4)',
       tolerance: `moves monotonically (± 1°) by ≥ ${SWEEP_TOL.minDeformDeg}°, through 144°`,
     });
-    expect(pre.length).toBeGreaterThanOrEqual(4); // the smooth branch spans several grid points
+    expect(pre.length).toBeAtLeast(4); // the smooth branch spans several grid points
     for (const p of pre) {
-      expect(p.shape.represented, `ρ = ${p.rho.toFixed(3)}: all five features represented`).toBe(5);
+      expect(p.shape.represented, `ρ = ${p.rho.toFixed(3)}: all five features represented`).toBeAtLeast(5);
     }
     for (const [k, s] of steps.entries()) {
       expect(s.countChanged).toBe(false);
-      expect(s.deg, `gap step between ρ = ${pre[k].rho.toFixed(3)} and ${pre[k + 1].rho.toFixed(3)}`).toBeLessThanOrEqual(SWEEP_TOL.smoothDeg);
-      expect(s.norm).toBeLessThanOrEqual(SWEEP_TOL.smoothNorm);
+      expect(s.deg, `gap step between ρ = ${pre[k].rho.toFixed(3)} and ${pre[k + 1].rho.toFixed(3)}`).toBeAtMost(SWEEP_TOL.smoothDeg);
+      expect(s.norm).toBeAtMost(SWEEP_TOL.smoothNorm);
     }
     // The sparser feature 4 gets, the closer its neighbours crowd in: the gap holding it shrinks steadily.
-    for (let k = 1; k < holes.length; k++) expect(holes[k]).toBeLessThanOrEqual(holes[k - 1] + 1);
-    expect(holes[0] - holes.at(-1)!).toBeGreaterThanOrEqual(SWEEP_TOL.minDeformDeg);
-    expect(holes[0]).toBeGreaterThan(144);
-    expect(holes.at(-1)!).toBeLessThan(144);
+    for (let k = 1; k < holes.length; k++) expect(holes[k]).toBeAtMost(holes[k - 1] + 1);
+    expect(holes[0] - holes.at(-1)!).toBeAtLeast(SWEEP_TOL.minDeformDeg);
+    expect(holes[0]).toBeAbove(144);
+    expect(holes.at(-1)!).toBeBelow(144);
   });
 
   it(`C5.2 then it snaps (a gap jumps ≥ ${SWEEP_TOL.snapDeg}° within ${SNAP_WINDOW} neighbouring ratio intervals) to two digons, feature 4 dropped`, () => {
     // One snap: every jump of the sweep lies within SNAP_WINDOW neighbouring grid intervals. Right at a
     // first-order crossing the two minima's losses are within noise, so the best of N may flicker between
     // them there (flake: 3 of 20 seed sets had 2–3 jumps, all within 3 intervals); no jumps elsewhere.
-    expect(snaps.length, 'a jump along the sweep').toBeGreaterThanOrEqual(1);
-    expect(snaps.at(-1)! - snaps[0], `jumps at intervals ${snaps}: confined to ${SNAP_WINDOW} neighbouring intervals`).toBeLessThan(SNAP_WINDOW);
+    expect(snaps.length, 'a jump along the sweep').toBeAtLeast(1);
+    expect(snaps.at(-1)! - snaps[0], `jumps at intervals ${snaps}: confined to ${SNAP_WINDOW} neighbouring intervals`).toBeBelow(SNAP_WINDOW);
     const [k, kEnd] = [snaps[0], snaps.at(-1)!];
     const [before, after] = [points[k], points[kEnd + 1]];
     const jump = shapeStep(before.shape, after.shape);
@@ -130,13 +130,13 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
       value: survivors.map((xs, j) => [r2(post[j].rho), xs.map((v) => +v.toFixed(3))]),
       paper: '(not in the paper) the snap is a crossing of two minima, not the pentagon ceasing to exist',
     });
-    expect(jump.deg).toBeGreaterThanOrEqual(SWEEP_TOL.snapDeg);
-    expect(before.shape.represented).toBe(5);
+    expect(jump.deg).toBeAtLeast(SWEEP_TOL.snapDeg);
+    expect(before.shape.represented).toBeAtLeast(5);
     for (const p of post) {
       expect(shape2d(p.best.params), `ρ = ${p.rho.toFixed(3)}`).toBe('antipodal-pairs');
-      expect(p.shape.variedNorm, `ρ = ${p.rho.toFixed(3)}: feature 4 dropped`).toBeLessThan(SWEEP_TOL.represented);
+      expect(p.shape.variedNorm, `ρ = ${p.rho.toFixed(3)}: feature 4 dropped`).toBeBelow(SWEEP_TOL.represented);
     }
-    expect(post.length).toBeGreaterThanOrEqual(2);
+    expect(post.length).toBeAtLeast(2);
   });
 
   it('C5.3 correlated sets {0,1,2}, {3,4,5} each form a near-orthogonal basis (|cos| ≤ 0.2 within a set), unlike independent features', () => {
@@ -164,9 +164,9 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
     const verdicts = corr.map((s) => verdict(s.seed, s.maxWithin <= 0.2 && s.represented === 6, `max |cos| within sets ${s.maxWithin.toFixed(3)}, ${s.represented} represented`));
     expect(verdicts).toHoldForMostSeeds();
     // the sets are superposed on each other: with 6 features in 3 dimensions they interfere, negatively
-    expect(mean(corr.map((s) => s.meanAcross))).toBeLessThan(0);
+    expect(mean(corr.map((s) => s.meanAcross))).toBeBelow(0);
     // the orthogonality comes from the correlation: independent features pair up antipodally at random
-    expect(mean(ctrl.map((s) => s.meanWithin))).toBeGreaterThanOrEqual(4 * mean(corr.map((s) => s.meanWithin)));
+    expect(mean(ctrl.map((s) => s.meanWithin))).toBeAtLeast(4 * mean(corr.map((s) => s.meanWithin)));
   });
 
   it('C5.4 anticorrelated pairs {0,1}, {2,3}, {4,5} end antipodal (cos ≤ −0.9); independent features of the same density do not', () => {
@@ -191,7 +191,7 @@ describe(`C5 non-uniform superposition (sweep: ${C5.ratios.length} ratios, best 
     });
     const verdicts = anti.map((s) => verdict(s.seed, s.cos.every((c) => c <= -0.9) && s.represented === 6, `cos ${s.cos.map((c) => c.toFixed(2)).join(' ')}, ${s.represented} represented`));
     expect(verdicts).toHoldForMostSeeds();
-    expect(ctrl.filter((s) => s.cos.every((c) => c <= -0.9)).length).toBeLessThanOrEqual(ctrl.length / 2);
+    expect(ctrl.filter((s) => s.cos.every((c) => c <= -0.9)).length).toBeAtMost(ctrl.length / 2);
   });
 
   it.skipIf(skipFigures())('C5.fig feature directions along the sweep, and WᵀW of the correlated / anticorrelated models, match the golden figures', async () => {

@@ -74,10 +74,10 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     record('C6.1', { what: 'dense models: share of monosemantic neurons, pooled over seeds', value: +pooled.toFixed(3), tolerance: `≥ ${DENSE_POOLED_MIN}` });
     record('C6.1', { what: `best of ${C6.seeds.length} (held-out loss) per dense S: monosemantic neurons, owners`, value: bests.map((b) => `S=${b.S} (seed ${b.seed}): ${b.s.mono} mono, owners [${b.s.owners}]`), tolerance: 'all 5 monosemantic, owners = features 0–4' });
     for (const b of bests) {
-      expect(b.s.mono, `best of N at S=${b.S}`).toBe(C6.m);
+      expect(b.s.mono, `best of N at S=${b.S}`).toBeAtLeast(C6.m);
       expect(b.s.owners).toEqual([0, 1, 2, 3, 4]);
     }
-    expect(pooled).toBeGreaterThanOrEqual(DENSE_POOLED_MIN);
+    expect(pooled).toBeAtLeast(DENSE_POOLED_MIN);
   });
 
   it(`C6.2 sparse (S ≥ ${SPARSE_FROM}): ≥ ${SPARSE_POOLED_MIN * 100}% of neurons polysemantic pooled over seeds, ≥ ${SPARSE_BEST_MIN * 100}% in the best of N; the share grows with S`, () => {
@@ -94,14 +94,14 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
       tolerance: `pooled ≥ ${SPARSE_POOLED_MIN} at S ≥ ${SPARSE_FROM} and ≤ ${1 - DENSE_POOLED_MIN} when dense; rises with S: Kendall trend over every (S, seed) model, z ≥ ${TREND_Z_MIN}`,
     });
     record('C6.2', { what: `best of ${C6.seeds.length} (held-out loss) per S: polysemantic share`, value: bests.map((b) => [b.S, +b.share.toFixed(2)]), tolerance: `≥ ${SPARSE_BEST_MIN} at every S ≥ ${SPARSE_FROM}` });
-    for (const b of bests.filter((x) => x.S >= SPARSE_FROM)) expect(b.share, `best of N at S=${b.S}`).toBeGreaterThanOrEqual(SPARSE_BEST_MIN);
-    expect(pooled).toBeGreaterThanOrEqual(SPARSE_POOLED_MIN);
-    expect(densePooled).toBeLessThanOrEqual(1 - DENSE_POOLED_MIN);
+    for (const b of bests.filter((x) => x.S >= SPARSE_FROM)) expect(b.share, `best of N at S=${b.S}`).toBeAtLeast(SPARSE_BEST_MIN);
+    expect(pooled).toBeAtLeast(SPARSE_POOLED_MIN);
+    expect(densePooled).toBeAtMost(1 - DENSE_POOLED_MIN);
     // Grows with S, as a trend (the first design, "the seed mean never drops by more than 0.2", failed a flake
     // seed set where 4 of 12 dense S = 0 models were still rotated after 10,000 steps: mean 0.23 at S = 0, 0 at 0.5).
     const growth = kendallTrend(C6.sparsities.flatMap((S, k) => shares[k].map(() => S)), shares.flat());
     record('C6.2', { what: 'trend of the polysemantic share with S over every (S, seed) model: Kendall τ, z', value: [+growth.tau.toFixed(3), +growth.z.toFixed(2)], tolerance: `z ≥ ${TREND_Z_MIN}` });
-    expect(growth.z).toBeGreaterThanOrEqual(TREND_Z_MIN);
+    expect(growth.z).toBeAtLeast(TREND_Z_MIN);
     record('C6.2', { what: 'seed-mean polysemantic share per S', value: means.map((v) => +v.toFixed(2)) });
   });
 
@@ -124,9 +124,9 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     const trend = kendallTrend(cells.map((c) => c[0]), cells.map((c) => c[1]));
     record('C6.3', { what: 'trend of "owns a monosemantic neuron" with importance over every (model with S > 0, feature): Kendall τ, z', value: [+trend.tau.toFixed(3), +trend.z.toFixed(2)], tolerance: `z ≥ ${TREND_Z_MIN} (one-sided p < 0.001)` });
     record('C6.3', { what: 'share of all models (every S, every seed) in which feature i owns a monosemantic neuron, i = 0…9', value: rate.map((v) => +v.toFixed(2)) });
-    expect(trend.z).toBeGreaterThanOrEqual(TREND_Z_MIN);
+    expect(trend.z).toBeAtLeast(TREND_Z_MIN);
     // and over all models: the top half of the features own more monosemantic neurons than the bottom half
-    expect(mean(rate.slice(0, 5))).toBeGreaterThan(mean(rate.slice(5)));
+    expect(mean(rate.slice(0, 5))).toBeAbove(mean(rate.slice(5)));
   });
 
   it.skipIf(skipFigures())('C6.fig per-neuron weights stacked by feature, best of N per S, match the golden figure', async () => {

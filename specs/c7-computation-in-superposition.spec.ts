@@ -95,9 +95,9 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
       paper: 'monosemantic when dense, polysemantic when sparse',
       tolerance: 'seed mean 0 at p = 1, ≥ 0.9 at p = 0.001, never dropping by more than 0.2 as p falls',
     });
-    expect(means[0]).toBe(0);
-    expect(means.at(-1)!).toBeGreaterThanOrEqual(0.9);
-    for (let k = 1; k < means.length; k++) expect(means[k], `mean share at p=${C7.densities[k]}`).toBeGreaterThanOrEqual(means[k - 1] - 0.2);
+    expect(means[0]).toBeAtMost(0);
+    expect(means.at(-1)!).toBeAtLeast(0.9);
+    for (let k = 1; k < means.length; k++) expect(means[k], `mean share at p=${C7.densities[k]}`).toBeAtLeast(means[k - 1] - 0.2);
   });
 
   it(`C7.4 deviation from the paper: sparse models compute |x_i| for FEWER features than neurons; which halves ReLU(±x_i) they compute is fixed at initialisation`, () => {
@@ -125,7 +125,7 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
     });
     const verdicts = rows.map((r) => verdict(r.seed, r.full < C7.m && r.agreement >= LOTTERY_MIN, `p=${r.p}: |x| computed for ${r.full} features, init agreement ${r.agreement.toFixed(2)}`));
     expect(verdicts).toHoldForMostSeeds();
-    expect(mean(rows.map((r) => r.agreement))).toBeGreaterThanOrEqual(LOTTERY_POOLED_MIN);
+    expect(mean(rows.map((r) => r.agreement))).toBeAtLeast(LOTTERY_POOLED_MIN);
   });
 
   it(`C7.5 the shortfall is an optimisation trap set at initialisation: from the same draws with every half alive (W2 ← |W2|), sparse models reach a lower loss (mean ratio ≤ ${LOSS_RATIO_MAX}) and compute ≥ ${HALVES_GAIN_MIN}× as many half-functions`, () => {
@@ -145,8 +145,8 @@ describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds; mon
     record('C7.5', { what: 'pooled: half-functions computed, alive-halves / paper init; mean final-loss ratio', value: [gain, lossRatio] });
     const verdicts = rows.map((r) => verdict(r.seed, r.halvesAlive >= r.halves && r.lossAlive <= 1.01 * r.loss, `p=${r.p}: loss ${r.loss.toExponential(2)} → ${r.lossAlive.toExponential(2)}, halves ${r.halves} → ${r.halvesAlive}, full |x| ${r.full} → ${r.fullAlive}`));
     expect(verdicts).toHoldForMostSeeds();
-    expect(gain).toBeGreaterThanOrEqual(HALVES_GAIN_MIN);
-    expect(lossRatio).toBeLessThanOrEqual(LOSS_RATIO_MAX);
+    expect(gain).toBeAtLeast(HALVES_GAIN_MIN);
+    expect(lossRatio).toBeAtMost(LOSS_RATIO_MAX);
   });
 
   it.skipIf(skipFigures())('C7.fig W1 (neurons × features) per feature probability (seed 1) matches the golden figure', async () => {

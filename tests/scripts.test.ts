@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseReport, specFiles, type SpecRun } from '../scripts/lib/vitest-json.js';
 import { classify } from '../scripts/mutants.js';
-import { poolVerdicts, readVerdicts, renderTable, tally } from '../scripts/flake.js';
+import { poolVerdicts, readVerdicts, renderTable, tally, testModels } from '../scripts/flake.js';
 import type { VerdictLine } from '../src/claims/matchers.js';
 import { clopperPearsonUpper, seedModelBound, wilsonInterval } from '../src/stats/proportion.js';
 
@@ -90,11 +90,12 @@ describe('report parsing and verdicts', () => {
     expect(b.otherFailures).toEqual([]);
     // C failed at 2000 though its verdicts held: another assertion did it
     expect(pools.get('C')!.otherFailures).toEqual([2000]);
-    const table = renderTable(tally([{ offset: 1000, run: mk({ A: 'passed', D: 'passed' }) }]), pools);
-    expect(table).toContain('| seeds passed / pooled | seeds needed | per-seed failure, 95% upper bound q | modelled false-fail bound P(Bin(N, q) > N − min) | < 1% |');
-    expect(table).toContain('| A | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | 26/30 | 8 of 10 | ≤ 28.0% | ≤ 56.1% | ✗ |');
-    expect(table).toContain('| D | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | run-level only | – | – | – | – |');
-    expect(table).toContain('| (spec) | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | run-level only | – | – | – | – |');
+    const models = testModels([], pools, [], new Map());
+    const table = renderTable(tally([{ offset: 1000, run: mk({ A: 'passed', D: 'passed' }) }]), models);
+    expect(table).toContain('| per-seed checks: seeds passed / pooled | threshold checks (sites) | unmodelled checks | modelled false-fail bound | < 1% |');
+    expect(table).toContain('| A | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | 26/30 (8 of 10; q ≤ 28.0%) | – | 0 | ≤ 56.1% | ✗ |');
+    expect(table).toContain('| D | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | – | – | – | run-level only | – |');
+    expect(table).toContain('| (spec) | 1/1 | 100.0% | [20.7%, 100.0%] | ≤ 95.0% | – | – | – | – | run-level only | – |');
   });
 
   it('flake reads verdict lines, skipping a torn one', () => {
@@ -140,6 +141,7 @@ describe('fake claim', () => {
     expect([verdict(offset, true, 'fake'), verdict(offset + 1, true, 'fake')]).toHoldForSeeds(2);
     expect(offset).not.toBe(2000);
   });
+  it('F.5 a pooled statistic stays above its threshold', () => expect(0.95 + offset / 1e5).toBeAtLeast(0.9));
   it.skipIf(process.env.TMS_SKIP_FIGURES === '1')('F.fig figure matches the golden', () => {
     if (mutant) throw new Error('golden "F" mismatch: 3 pixels differ (allowed 0).');
   });
@@ -182,6 +184,7 @@ describe('crashing claim', () => {
       { id: 'F.2', passes: 2, runs: 3, failedAt: [2000] },
       { id: 'F.3', passes: 3, runs: 3, failedAt: [] },
       { id: 'F.4', passes: 2, runs: 3, failedAt: [2000] },
+      { id: 'F.5', passes: 3, runs: 3, failedAt: [] },
       { id: '(spec)', passes: 2, runs: 3, failedAt: [2000] },
     ]);
     // the real toHoldForSeeds logged one line per call and run, under the run's offset
@@ -197,11 +200,19 @@ describe('crashing claim', () => {
     expect(f3.bound).toBeCloseTo(0.429012, 5); // scipy: binom.sf(1, 5, q)
     expect(r.seedPools.find((p: any) => p.id === 'F.4')).toMatchObject({ passed: 6, total: 6, otherFailures: [2000] });
     const md = readFileSync(join(fake, 'flake', 'fake.md'), 'utf8');
-    expect(md).toContain('| F.2 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | run-level only | – | – | – | – |');
-    expect(md).toContain('| F.3 | 3/3 | 100.0% | [43.9%, 100.0%] | ≤ 63.2% | – | 14/15 | 4 of 5 | ≤ 27.9% | ≤ 42.9% | ✗ |');
-    expect(md).toContain('| F.4 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | 6/6 | 2 of 2 | ≤ 39.3% | ≤ 63.2% (+ failed outside the verdicts at 2000) | ✗ |');
+    expect(md).toContain('| F.2 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | – | – | – | run-level only | – |');
+    expect(md).toContain('| F.3 | 3/3 | 100.0% | [43.9%, 100.0%] | ≤ 63.2% | – | 14/15 (4 of 5; q ≤ 27.9%) | – | 0 | ≤ 42.9% | ✗ |');
+    // F.4's `not.toBe(2000)` is an assertion no model covers: counted, and its failure is unexplained
+    expect(md).toContain('| F.4 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | 6/6 (2 of 2; q ≤ 39.3%) | – | 1 | ≤ 63.2% (+ failed outside the model at 2000) (+ 1 check not modelled) | ✗ |');
+    expect(md).toMatch(/\| F\.5 \| 3\/3 \| 100\.0% \| \[43\.9%, 100\.0%\] \| ≤ 63\.2% \| – \| – \| 1 \| 0 \| ≤ [\d.]+% \| ✗ \|/);
+    // the threshold check's margins: log10(0.96 / 0.9), log10(0.97 / 0.9), log10(0.98 / 0.9)
+    const f5 = r.marginSites.find((x: any) => x.id === 'F.5');
+    expect(f5.site).toMatch(/\/specs\/fake\.spec\.ts:14$/); // the source line, from the stack
+    expect(f5).toMatchObject({ op: '>=', limits: [0.9], scale: 'log', constant: false });
+    expect(f5.margins).toEqual([0.96, 0.97, 0.98].map((v) => Math.log10(v) - Math.log10(0.9)));
+    expect(md).toMatch(/\| F\.5 \| \S*specs\/fake\.spec\.ts:14 \| >= 0\.9 \| log10 \| 3 \|/);
     expect(md).toContain('Run-level bound: one-sided 95% Clopper–Pearson on the failing runs (0 of 3: ≤ 63.2%');
-    expect(md).toContain('Modelled bound, for a test that passes when ≥ min of its N seeds pass');
+    expect(md).toContain('Per-seed checks (`toHoldForSeeds`, pass when ≥ min of N seeds pass)');
   }, 120_000);
 
   it('--dry-run prints the commands and runs nothing', () => {

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import type { Params } from '../types.js';
 import { featureNorms, gram } from '../metrics/features.js';
 import { REPO_ROOT } from '../paths.js';
+import './margins.js';
 import { requiredSeeds, SEED_DESIGN } from '../stats/design.js';
 
 /** One seed's verdict on a claim, with the numbers that decided it. */

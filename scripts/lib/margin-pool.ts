@@ -1,0 +1,113 @@
+// The flake check's margin model: each threshold check (toBeAtLeast/AtMost/Above/Below, src/claims/margins.ts)
+// logs its statistic and threshold; pooled over K seed sets, the worst margin of each call site per run is
+// modelled as normal and src/stats/normal.ts's marginBound bounds the chance it lands on the failing side.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssertionLine, MarginLine } from '../../src/claims/margins.js';
+import { marginBound } from '../../src/stats/normal.js';
+
+/** How a site's statistic is compared: integers with a continuity correction (a count fails a whole step
+ *  past its threshold), positive statistics on a log scale (p-values, ratios and shares are skewed; the log
+ *  makes their spread closer to normal), anything else as is. */
+export type MarginScale = 'integer' | 'log' | 'linear';
+
+export interface MarginSite {
+  id: string;
+  site: string;
+  op: MarginLine['op'];
+  /** the thresholds seen (one unless the threshold depends on the run) */
+  limits: number[];
+  scale: MarginScale;
+  /** the worst (smallest) signed margin of each run that reached the site, in the scale's units */
+  margins: number[];
+  mean: number;
+  sd: number;
+  /** the margin took one value in every run: no spread to model (reported, not bounded) */
+  constant: boolean;
+  /** P(margin past the failing threshold), 95% upper bound under the normal model (0 when constant) */
+  bound: number;
+}
+
+function readLines<T>(file: string, ok: (v: T) => boolean): T[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
+    if (!l.trim()) return [];
+    try {
+      const v = JSON.parse(l) as T;
+      return ok(v) ? [v] : [];
+    } catch {
+      return []; // a torn line
+    }
+  });
+}
+
+export const readMargins = (dir: string): MarginLine[] =>
+  readLines<MarginLine>(join(dir, 'margins.jsonl'), (v) => typeof v.id === 'string' && typeof v.site === 'string' && Number.isFinite(v.value) && Number.isFinite(v.limit) && ['>=', '<=', '>', '<'].includes(v.op));
+
+export const readAssertions = (dir: string): AssertionLine[] =>
+  readLines<AssertionLine>(join(dir, 'assertions.jsonl'), (v) => typeof v.id === 'string' && Number.isInteger(v.assertions));
+
+/** The scale a site's values and thresholds call for (see MarginScale). */
+export function scaleOf(lines: Pick<MarginLine, 'value' | 'limit'>[]): MarginScale {
+  if (lines.every((l) => Number.isInteger(l.value) && Number.isInteger(l.limit))) return 'integer';
+  if (lines.every((l) => l.value > 0 && l.limit > 0)) return 'log';
+  return 'linear';
+}
+
+/** Signed margin of one check: > 0 on the passing side, in the scale's units. */
+export function signedMargin(l: Pick<MarginLine, 'value' | 'limit' | 'op'>, scale: MarginScale): number {
+  const g = scale === 'log' ? Math.log10 : (x: number) => x;
+  return l.op === '>=' || l.op === '>' ? g(l.value) - g(l.limit) : g(l.limit) - g(l.value);
+}
+
+/** Whether a logged check held. */
+export function marginHolds(l: Pick<MarginLine, 'value' | 'limit' | 'op'>): boolean {
+  return l.op === '>=' ? l.value >= l.limit : l.op === '<=' ? l.value <= l.limit : l.op === '>' ? l.value > l.limit : l.value < l.limit;
+}
+
+/** Where an integer margin fails: a non-strict check at −1 (threshold −½), a strict one at 0 (threshold +½). */
+const failShift = (op: MarginLine['op'], scale: MarginScale) => (scale !== 'integer' ? 0 : op === '>=' || op === '<=' ? -0.5 : 0.5);
+
+/** Pools the margin lines of K runs per (claim id, call site). */
+export function poolMargins(runs: { margins: MarginLine[] }[]): MarginSite[] {
+  const bySite = new Map<string, MarginLine[][]>();
+  for (const { margins } of runs) {
+    const mine = new Map<string, MarginLine[]>();
+    for (const l of margins) {
+      const key = `${l.id}\u0000${l.site}\u0000${l.op}`;
+      (mine.get(key) ?? mine.set(key, []).get(key)!).push(l);
+    }
+    for (const [key, ls] of mine) (bySite.get(key) ?? bySite.set(key, []).get(key)!).push(ls);
+  }
+  return [...bySite.entries()].map(([key, perRun]) => {
+    const [id, site, op] = key.split('\u0000') as [string, string, MarginLine['op']];
+    const scale = scaleOf(perRun.flat());
+    const margins = perRun.map((ls) => Math.min(...ls.map((l) => signedMargin(l, scale))));
+    const m = marginBound(margins, 0.05, failShift(op, scale));
+    const constant = margins.length > 1 && margins.every((v) => v === margins[0]);
+    return {
+      id,
+      site,
+      op,
+      limits: [...new Set(perRun.flat().map((l) => l.limit))].sort((a, b) => a - b),
+      scale,
+      margins,
+      mean: m.mean,
+      sd: m.sd,
+      constant,
+      bound: constant ? 0 : m.bound,
+    };
+  });
+}
+
+/** Per test: the most assertions a run made that neither a per-seed verdict nor a margin line accounts for. */
+export function unmodelledChecks(runs: { verdicts: { id: string }[]; margins: { id: string }[]; assertions: AssertionLine[] }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const { verdicts, margins, assertions } of runs) {
+    for (const a of assertions) {
+      const logged = verdicts.filter((v) => v.id === a.id).length + margins.filter((m) => m.id === a.id).length;
+      out.set(a.id, Math.max(out.get(a.id) ?? 0, a.assertions - logged));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+// Threshold matchers that also log how far the statistic landed from its threshold, so the flake check
+// (scripts/flake.ts) can model a pooled statistic's false-fail rate from its spread over K seed sets
+// instead of only counting failing runs (which needs ~300 runs to show < 1%).
+//   expect(share).toBeAtLeast(0.9)   expect(err).toBeAtMost(0.05)   expect(p).toBeBelow(1e-6)   expect(z).toBeAbove(3)
+// With TMS_VERDICTS_DIR set, each call appends {test, id, site, value, limit, op} to <dir>/margins.jsonl, and
+// every test appends its total assertion count to <dir>/assertions.jsonl: checks the model cannot see (toBe,
+// toEqual, …) are then counted, and the flake report does not claim a modelled bound for those tests.
+import { afterEach, expect } from 'vitest';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../paths.js';
+
+export type MarginOp = '>=' | '<=' | '>' | '<';
+
+/** One threshold check (a line of <TMS_VERDICTS_DIR>/margins.jsonl). */
+export interface MarginLine {
+  test: string;
+  id: string;
+  /** the call site (spec file:line), so a check inside a loop pools with itself across runs */
+  site: string;
+  value: number;
+  limit: number;
+  op: MarginOp;
+}
+
+/** A test's assertion count (a line of <TMS_VERDICTS_DIR>/assertions.jsonl). */
+export interface AssertionLine {
+  test: string;
+  id: string;
+  assertions: number;
+}
+
+interface MarginMatchers<R = unknown> {
+  /** received ≥ limit */
+  toBeAtLeast(limit: number): R;
+  /** received ≤ limit */
+  toBeAtMost(limit: number): R;
+  /** received > limit */
+  toBeAbove(limit: number): R;
+  /** received < limit */
+  toBeBelow(limit: number): R;
+}
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface Matchers<T = any> extends MarginMatchers<T> {}
+}
+
+const verdictsDir = () => process.env.TMS_VERDICTS_DIR;
+
+function append(file: string, line: unknown): void {
+  const dir = verdictsDir();
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, file), `${JSON.stringify(line)}\n`); // a short line: one write
+}
+
+/** The test's title and claim id (its first word). */
+export function testName(currentTestName?: string): { test: string; id: string } {
+  const test = currentTestName?.split(' > ').pop() ?? '';
+  return { test, id: test.split(' ')[0] };
+}
+
+/** The first stack frame in a spec or test file, as "file:line" (falls back to "?"). */
+function callSite(): string {
+  const frames = (new Error().stack ?? '').split('\n');
+  for (const f of frames) {
+    const m = /\(?((?:file:\/\/)?\/[^():]+\.(?:spec|test)\.ts):(\d+):\d+\)?/.exec(f);
+    if (m) return `${relative(REPO_ROOT, m[1].replace(/^file:\/\//, ''))}:${m[2]}`;
+  }
+  return '?';
+}
+
+const holds: Record<MarginOp, (v: number, l: number) => boolean> = {
+  '>=': (v, l) => v >= l,
+  '<=': (v, l) => v <= l,
+  '>': (v, l) => v > l,
+  '<': (v, l) => v < l,
+};
+
+function check(this: { currentTestName?: string; isNot?: boolean }, received: unknown, limit: number, op: MarginOp) {
+  if (typeof received !== 'number' || typeof limit !== 'number') throw new TypeError(`expected numbers, got ${typeof received} ${op} ${typeof limit}`);
+  if (!this.isNot && Number.isFinite(received) && Number.isFinite(limit)) append('margins.jsonl', { ...testName(this.currentTestName), site: callSite(), value: received, limit, op } satisfies MarginLine);
+  return {
+    pass: holds[op](received, limit),
+    message: () => `expected ${received} ${this.isNot ? 'not ' : ''}to be ${op} ${limit}`,
+  };
+}
+
+expect.extend({
+  toBeAtLeast(received: unknown, limit: number) {
+    return check.call(this, received, limit, '>=');
+  },
+  toBeAtMost(received: unknown, limit: number) {
+    return check.call(this, received, limit, '<=');
+  },
+  toBeAbove(received: unknown, limit: number) {
+    return check.call(this, received, limit, '>');
+  },
+  toBeBelow(received: unknown, limit: number) {
+    return check.call(this, received, limit, '<');
+  },
+});
+
+// Count every assertion of each test (vitest counts each expect(…).matcher call), flake runs only.
+if (verdictsDir()) {
+  afterEach(() => {
+    const { assertionCalls, currentTestName } = expect.getState();
+    append('assertions.jsonl', { ...testName(currentTestName), assertions: assertionCalls } satisfies AssertionLine);
+  });
+}
+
