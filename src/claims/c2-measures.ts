@@ -1,7 +1,7 @@
 // The statistics behind claim 2's assertions, one function each, so specs and the report share them.
 import type { Params } from '../types.js';
 import { median } from '../stats/summary.js';
-import { featureDimensionality, featureNorms, interference } from '../metrics/features.js';
+import { column, featureDimensionality, featureNorms, interference } from '../metrics/features.js';
 
 /** Thresholds stated once: represented ‖W_i‖ > 0.5; dedicated interference < 0.1; superposed > 0.5. */
 export const C2_THRESHOLDS = { represented: 0.5, dedicated: 0.1, superposed: 0.5, unrepresented: 0.1 } as const;
@@ -24,10 +24,29 @@ export function dedicatedBeforeSuperposed(p: Params): { auc: number; dedicated: 
   return { auc: good / (dedicated.length * superposed.length), dedicated, superposed };
 }
 
-/** Share of superposed features whose dimensionality D_i is within ±0.1 of 1/2 (an antipodal pair). */
-export function digonShare(p: Params, superposed: number[]): number {
+/** An antipodal pair: opposite directions (cos ≤ −0.9) that together fill one dimension (D_i + D_j = 1 ± 0.1). */
+export const ANTIPODAL = { cos: -0.9, dimTol: 0.1 } as const;
+
+/**
+ * Share of superposed features that sit in an antipodal pair with another feature. Pairs are found by
+ * direction and by the pair's summed dimensionality, not by D_i = 1/2 each: the two features of a pair have
+ * unequal importance and hence unequal norms, which splits the dimension unevenly (measured D_i ≈ 0.63 and
+ * 0.37 in pairs at S = 0.7; the first design's D_i = 1/2 ± 0.1 test called those "not antipodal").
+ */
+export function antipodalShare(p: Params, superposed: number[]): number {
   const D = featureDimensionality(p);
-  return superposed.filter((i) => Math.abs(D[i] - 0.5) <= 0.1).length / superposed.length;
+  const unit = (i: number) => {
+    const w = Array.from(column(p, i));
+    const n = Math.hypot(...w);
+    return w.map((v) => v / n);
+  };
+  const dirs = new Map(superposed.map((i) => [i, unit(i)]));
+  const paired = superposed.filter((i) => superposed.some((j) => {
+    if (j === i) return false;
+    const cos = dirs.get(i)!.reduce((s, v, k) => s + v * dirs.get(j)![k], 0);
+    return cos <= ANTIPODAL.cos && Math.abs(D[i] + D[j] - 1) <= ANTIPODAL.dimTol;
+  }));
+  return paired.length / superposed.length;
 }
 
 /**
