@@ -5,13 +5,14 @@
 // is the replication (neighbouring sparsities are independent runs).
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../src/figures/matchers.js';
-import { C4 } from '../src/claims/c4.js';
+import '../src/claims/matchers.js';
+import { C4, GEOMETRY_MAX_X } from '../src/claims/c4.js';
 import { CLUSTER_TOL, FRACTION_TOL, fractionClustering, PLATEAU_BAND, plateau, sweepPoint, type SweepPoint } from '../src/claims/c4-measures.js';
 import { trainRun } from '../src/train.js';
 import { record } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
 import { skipFigures } from '../src/claims/seeds.js';
-import type { TrainedRun } from '../src/types.js';
+import type { Params, TrainedRun } from '../src/types.js';
 import { column, featureDimensionality } from '../src/metrics/features.js';
 import { classifyGroup, cos2Matrix, featureGroups, maxCrossGroupCos2, POLYTOPES } from '../src/metrics/geometry-graph.js';
 import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.js';
@@ -32,29 +33,38 @@ const THOMSON_MIN = 2;
 
 let run: TrainedRun;
 let points: SweepPoint[];
+/** The models the geometry claims (C4.5, C4.6) pool: the sweep's, plus the extra seeds in the geometry window. */
+let geometry: { x: number; params: Params }[];
 beforeAll(async () => {
   run = await trainRun(C4.run());
   points = run.instances.map((t, k) => sweepPoint(t.params, C4.xs[k]));
+  const extra = C4.geometryRun();
+  const extraRun = extra ? await trainRun(extra) : null;
+  const at = C4.geometryIndices();
+  geometry = [
+    ...run.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })),
+    ...(extraRun?.instances ?? []).map((t, j) => ({ x: C4.xs[at[Math.floor(j / C4.geometrySeeds.length)]], params: t.params })),
+  ];
 });
 
 describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsities (${tier()} tier)`, () => {
   it('C4.1 dense: D* ≈ 1 (within ±0.05)', () => {
     record('C4.1', { what: 'D* at S = 0', value: points[0].dStar, paper: 'D* ≈ 1 when dense', tolerance: '±0.05' });
-    expect(Math.abs(points[0].dStar - 1)).toBeLessThanOrEqual(0.05);
+    expect(Math.abs(points[0].dStar - 1)).toBeAtMost(0.05);
   });
 
   it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}], where D* is ≥ 3× flatter than across the descent`, () => {
     const p = plateau(points);
     record('C4.2', { what: 'D* = 1/2 plateau: run length, 1/(1−S) range, |dD*/dlog x| inside vs across the descent', value: p, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}, run ≥ 2, slopeIn ≤ slopeAround / 3` });
     record('C4.2', { what: 'D* along the sweep', value: points.map((q) => [+q.x.toFixed(2), +q.dStar.toFixed(3)]) });
-    expect(p.run).toBeGreaterThanOrEqual(2);
-    expect(p.slopeIn).toBeLessThanOrEqual(p.slopeAround / 3);
+    expect(p.run).toBeAtLeast(2);
+    expect(p.slopeIn).toBeAtMost(p.slopeAround / 3);
   });
 
   it('C4.3 Σ_i D_i ≈ m at every sparsity (within 5%)', () => {
     const worst = Math.max(...points.map((q) => Math.abs(q.sumD / C4.m - 1)));
     record('C4.3', { what: 'max |Σ D_i / m − 1| over the sweep', value: worst, paper: 'Σ_i D_i ≈ m', tolerance: '≤ 0.05' });
-    expect(worst).toBeLessThanOrEqual(0.05);
+    expect(worst).toBeAtMost(0.05);
   });
 
   it(`C4.4 D_i cluster at 1, 3/4, 2/3, 1/2, 2/5, 3/8: ≥ ${SHARE_MIN * 100}% within ±${FRACTION_TOL}, and far more within ±${CLUSTER_TOL} than a smooth spread would put there (p < ${CLUSTER_P})`, () => {
@@ -66,27 +76,29 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
       paper: 'D_i cluster at the listed fractions',
       tolerance: `share ≥ ${SHARE_MIN}; p < ${CLUSTER_P}`,
     });
-    expect(c.xs.length).toBeGreaterThanOrEqual(3);
-    expect(c.share).toBeGreaterThanOrEqual(SHARE_MIN);
-    expect(c.p).toBeLessThan(CLUSTER_P);
+    expect(c.xs.length).toBeAtLeast(3);
+    expect(c.share).toBeAtLeast(SHARE_MIN);
+    expect(c.p).toBeBelow(CLUSTER_P);
   });
 
-  it('C4.5 the geometry graph splits into near-orthogonal groups with at least three polytope kinds', () => {
-    const kinds = new Set(points.flatMap((q) => Object.keys(q.polytopes)).filter((k) => k !== 'other' && k !== 'dedicated'));
-    record('C4.5', { what: 'polytope kinds across the sweep', value: points.map((q) => [+q.x.toFixed(2), q.polytopes]), paper: 'digons, triangles, tetrahedra, pentagons, square antiprisms' });
-    expect(kinds.size).toBeGreaterThanOrEqual(3);
-    // Near-orthogonal between groups: at every sweep point whose groups are all named polytopes, the
-    // largest cos² across groups is under a fifth of the mean cos² within groups.
-    const ratios = run.instances.map((t) => {
-      const D = featureDimensionality(t.params);
-      const groups = featureGroups(t.params).filter((g) => g.length > 1);
-      if (groups.length < 2 || groups.some((g) => classifyGroup(t.params, g, D) === 'other')) return NaN;
-      const within = groups.flatMap((g) => cos2Matrix(t.params, g).flatMap((row, a) => row.filter((_, b) => b !== a)));
-      return maxCrossGroupCos2(t.params, groups) / (within.reduce((s, v) => s + v, 0) / within.length);
+  it(`C4.5 the geometry graph splits into near-orthogonal groups with at least three polytope kinds (${C4.seeds.length + C4.geometrySeeds.length} seeds per sparsity in 1 < 1/(1−S) ≤ ${GEOMETRY_MAX_X})`, () => {
+    const found = geometry.map((g) => ({ x: g.x, polytopes: sweepPoint(g.params, g.x).polytopes }));
+    const kinds = new Set(found.flatMap((q) => Object.keys(q.polytopes)).filter((k) => k !== 'other' && k !== 'dedicated'));
+    record('C4.5', { what: 'polytope kinds per model (1/(1−S), kinds)', value: found.map((q) => [+q.x.toFixed(2), q.polytopes]), paper: 'digons, triangles, tetrahedra, pentagons, square antiprisms' });
+    record('C4.5', { what: 'distinct named kinds', value: [...kinds].sort() });
+    expect(kinds.size).toBeAtLeast(3);
+    // Near-orthogonal between groups: in every model whose groups are all named polytopes, the largest
+    // cos² across groups is under a fifth of the mean cos² within groups.
+    const ratios = geometry.map(({ params }) => {
+      const D = featureDimensionality(params);
+      const groups = featureGroups(params).filter((g) => g.length > 1);
+      if (groups.length < 2 || groups.some((g) => classifyGroup(params, g, D) === 'other')) return NaN;
+      const within = groups.flatMap((g) => cos2Matrix(params, g).flatMap((row, a) => row.filter((_, b) => b !== a)));
+      return maxCrossGroupCos2(params, groups) / (within.reduce((s, v) => s + v, 0) / within.length);
     }).filter(Number.isFinite);
     record('C4.5', { what: 'max cross-group cos² / mean within-group cos²', value: ratios });
-    expect(ratios.length).toBeGreaterThan(0);
-    expect(Math.max(...ratios)).toBeLessThan(0.2);
+    expect(ratios.length).toBeAbove(0);
+    expect(Math.max(...ratios)).toBeBelow(0.2);
   });
 
   it(`C4.6 many named polytopes (≥ ${THOMSON_SHARE * 100}%, ≥ ${THOMSON_MIN}) are the Thomson-problem solution for their points in their dimension (±${THOMSON_DEG}°)`, () => {
@@ -97,13 +109,13 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     const checked: string[] = [];
     let named = 0;
     let matched = 0;
-    for (const t of run.instances) {
-      const D = featureDimensionality(t.params);
-      for (const g of featureGroups(t.params)) {
-        const kind = classifyGroup(t.params, g, D);
+    for (const { params } of geometry) {
+      const D = featureDimensionality(params);
+      for (const g of featureGroups(params)) {
+        const kind = classifyGroup(params, g, D);
         if (kind === 'other' || kind === 'dedicated' || kind === 'digon') continue;
         named++;
-        const X = g.map((i) => Array.from(column(t.params, i)));
+        const X = g.map((i) => Array.from(column(params, i)));
         const d = spanDimension(X);
         const own = Math.round(g.length * POLYTOPES.find((q) => q.kind === kind)!.D);
         if (d !== own) {
@@ -119,8 +131,8 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     }
     record('C4.6', { what: 'named polytopes compared with Thomson solutions', value: checked, paper: 'many polytopes are Thomson-problem solutions', tolerance: `≥ ${THOMSON_MIN} and ≥ ${THOMSON_SHARE * 100}% of the named polytopes span their dimension with pairwise angles within ${THOMSON_DEG}°` });
     record('C4.6', { what: 'named polytopes matching their Thomson solution / named', value: [matched, named] });
-    expect(matched).toBeGreaterThanOrEqual(THOMSON_MIN);
-    expect(matched / named).toBeGreaterThanOrEqual(THOMSON_SHARE);
+    expect(matched).toBeAtLeast(THOMSON_MIN);
+    expect(matched / named).toBeAtLeast(THOMSON_SHARE);
   });
 
   it.skipIf(skipFigures())('C4.fig D* with the D_i scatter, and the geometry graph, match the golden figures', async () => {
