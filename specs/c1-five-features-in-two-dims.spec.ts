@@ -46,7 +46,7 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
   it('C1.2 S=0.8: the best of N forms two antipodal pairs, dropping the least important feature', () => {
     const b = best(0.8);
     record('C1.2', { what: 'shapes over seeds at S=0.8', value: count(shapes(0.8)), paper: 'four features as two antipodal pairs' });
-    expect(shape2d(b.params)).toBe('antipodal-pairs');
+    expect(b.params).toBeShape('antipodal-pairs');
     expect(featureNorms(b.params)[4]).toBeBelow(0.5);
   });
 
@@ -60,12 +60,12 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
       tolerance: `gaps 72° ± ${SHAPE_TOL.angleDeg}°, norms ± ${SHAPE_TOL.normSpread * 100}%`,
     });
     record('C1.3', { what: 'shapes over seeds at S=0.9', value: count(shapes(0.9)) });
-    expect(shape2d(b.params)).toBe('pentagon');
+    expect(b.params).toBeShape('pentagon');
     // The pentagon is the optimum, not a lucky seed: it has lower loss than all the local minima.
     const xs = at(0.9);
     const pent = xs.filter((t) => shape2d(t.params) === 'pentagon').map((t) => t.finalLoss);
     const other = xs.filter((t) => shape2d(t.params) !== 'pentagon').map((t) => t.finalLoss);
-    expect(Math.max(...pent)).toBeBelow(Math.min(...other, Infinity));
+    if (other.length) expect(Math.max(...pent)).toBeBelow(Math.min(...other)); // (vacuous when every seed found it)
   });
 
   it.skipIf(skipFigures())('C1.fig feature directions of the best run per sparsity match the golden figure', async () => {

@@ -75,7 +75,9 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     record('C6.1', { what: `best of ${C6.seeds.length} (held-out loss) per dense S: monosemantic neurons, owners`, value: bests.map((b) => `S=${b.S} (seed ${b.seed}): ${b.s.mono} mono, owners [${b.s.owners}]`), tolerance: 'all 5 monosemantic, owners = features 0–4' });
     for (const b of bests) {
       expect(b.s.mono, `best of N at S=${b.S}`).toBeAtLeast(C6.m);
-      expect(b.s.owners).toEqual([0, 1, 2, 3, 4]);
+      // owners = features 0–4: five distinct owners, none beyond feature 4
+      expect(new Set(b.s.owners).size, `owners [${b.s.owners}] at S=${b.S}`).toBeAtLeast(5);
+      expect(Math.max(...b.s.owners), `owners [${b.s.owners}] at S=${b.S}`).toBeAtMost(4);
     }
     expect(pooled).toBeAtLeast(DENSE_POOLED_MIN);
   });

@@ -74,7 +74,7 @@ export function poolMargins(runs: { margins: MarginLine[] }[]): MarginSite[] {
   for (const { margins } of runs) {
     const mine = new Map<string, MarginLine[]>();
     for (const l of margins) {
-      const key = `${l.id}\u0000${l.site}\u0000${l.op}`;
+      const key = `${l.id}\u0000${l.site}${l.part ? `#${l.part}` : ''}\u0000${l.op}`;
       (mine.get(key) ?? mine.set(key, []).get(key)!).push(l);
     }
     for (const [key, ls] of mine) (bySite.get(key) ?? bySite.set(key, []).get(key)!).push(ls);
@@ -101,11 +101,11 @@ export function poolMargins(runs: { margins: MarginLine[] }[]): MarginSite[] {
 }
 
 /** Per test: the most assertions a run made that neither a per-seed verdict nor a margin line accounts for. */
-export function unmodelledChecks(runs: { verdicts: { id: string }[]; margins: { id: string }[]; assertions: AssertionLine[] }[]): Map<string, number> {
+export function unmodelledChecks(runs: { verdicts: { id: string }[]; margins: { id: string; part?: number }[]; assertions: AssertionLine[] }[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const { verdicts, margins, assertions } of runs) {
     for (const a of assertions) {
-      const logged = verdicts.filter((v) => v.id === a.id).length + margins.filter((m) => m.id === a.id).length;
+      const logged = verdicts.filter((v) => v.id === a.id).length + margins.filter((m) => m.id === a.id && !m.part).length;
       out.set(a.id, Math.max(out.get(a.id) ?? 0, a.assertions - logged));
     }
   }

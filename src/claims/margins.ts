@@ -21,6 +21,8 @@ export interface MarginLine {
   value: number;
   limit: number;
   op: MarginOp;
+  /** > 0 for the 2nd, 3rd, … condition a compound matcher (e.g. toBeShape) logs for one assertion */
+  part?: number;
 }
 
 /** A test's assertion count (a line of <TMS_VERDICTS_DIR>/assertions.jsonl). */
@@ -78,9 +80,18 @@ const holds: Record<MarginOp, (v: number, l: number) => boolean> = {
   '<': (v, l) => v < l,
 };
 
+/** Logs the conditions one assertion tests (a matcher's `this`; nothing under .not or for non-finite numbers). */
+export function logMargins(ctx: { currentTestName?: string; isNot?: boolean }, conditions: { value: number; limit: number; op: MarginOp }[]): void {
+  if (ctx.isNot || !verdictsDir()) return;
+  const site = callSite();
+  conditions.forEach(({ value, limit, op }, part) => {
+    if (Number.isFinite(value) && Number.isFinite(limit)) append('margins.jsonl', { ...testName(ctx.currentTestName), site, value, limit, op, ...(part ? { part } : {}) } satisfies MarginLine);
+  });
+}
+
 function check(this: { currentTestName?: string; isNot?: boolean }, received: unknown, limit: number, op: MarginOp) {
   if (typeof received !== 'number' || typeof limit !== 'number') throw new TypeError(`expected numbers, got ${typeof received} ${op} ${typeof limit}`);
-  if (!this.isNot && Number.isFinite(received) && Number.isFinite(limit)) append('margins.jsonl', { ...testName(this.currentTestName), site: callSite(), value: received, limit, op } satisfies MarginLine);
+  logMargins(this, [{ value: received, limit, op }]);
   return {
     pass: holds[op](received, limit),
     message: () => `expected ${received} ${this.isNot ? 'not ' : ''}to be ${op} ${limit}`,

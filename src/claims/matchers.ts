@@ -6,7 +6,8 @@ import { join, relative } from 'node:path';
 import type { Params } from '../types.js';
 import { featureNorms, gram } from '../metrics/features.js';
 import { REPO_ROOT } from '../paths.js';
-import './margins.js';
+import { logMargins } from './margins.js';
+import { shape2d, shapeConditions } from '../metrics/geometry2d.js';
 import { requiredSeeds, SEED_DESIGN } from '../stats/design.js';
 
 /** One seed's verdict on a claim, with the numbers that decided it. */
@@ -26,6 +27,8 @@ interface ClaimMatchers<R = unknown> {
   toRepresentTopFeatures(k: number, threshold?: number): R;
   /** WᵀW is within `tol` (max abs entry) of the projection onto the top k features (a list: most of them) */
   toBeProjectionOntoTop(k: number, tol: number): R;
+  /** a 2-D model's features form `shape` (shape2d); each defining inequality is logged as a threshold check */
+  toBeShape(shape: 'antipodal-pairs' | 'pentagon'): R;
 }
 
 declare module 'vitest' {
@@ -75,6 +78,15 @@ function holdForSeeds(ctx: { testPath?: string; currentTestName?: string }, rece
 }
 
 expect.extend({
+  toBeShape(received: Params, shape: 'antipodal-pairs' | 'pentagon') {
+    const conditions = shapeConditions(received, shape);
+    logMargins(this, conditions);
+    const got = shape2d(received);
+    return {
+      pass: got === shape,
+      message: () => `expected the features to form ${shape}, got ${got}: ${conditions.map((c) => `${c.what} ${+c.value.toFixed(3)} (needs ${c.op} ${c.limit})`).join('; ')}`,
+    };
+  },
   toHoldForSeeds(received: SeedVerdict[], min: number) {
     return holdForSeeds(this, received, min, '');
   },

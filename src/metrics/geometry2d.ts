@@ -80,3 +80,42 @@ export function shape2d(p: Params): Shape2d {
   if (rep.length === 5 && regular) return 'pentagon';
   return 'other';
 }
+
+/** One inequality of a shape's definition, as a threshold check (value op limit). */
+export interface ShapeCondition {
+  what: string;
+  value: number;
+  op: '>=' | '<=';
+  limit: number;
+}
+
+/**
+ * The inequalities `shape2d` tests for `shape`, with their values, so a spec can check a shape as
+ * threshold checks whose margins the flake check can model (shape2d(p) === shape exactly when all hold;
+ * property-tested in tests/geometry2d.test.ts). Antipodal pairs are formed greedily, best match first,
+ * as antipodalPairs does; the worse of the first two pairs is the one that decides.
+ */
+export function shapeConditions(p: Params, shape: Exclude<Shape2d, 'other' | 'orthogonal-pair'>): ShapeCondition[] {
+  const rep = representedFeatures(p, SHAPE_TOL.represented);
+  const fit = polygonFit(p, rep);
+  const gaps: ShapeCondition = { what: `largest gap error from ${shape === 'pentagon' ? 72 : 90}° (deg)`, value: fit.maxGapError, op: '<=', limit: SHAPE_TOL.angleDeg };
+  if (shape === 'pentagon') {
+    return [
+      { what: 'represented features', value: rep.length, op: '>=', limit: 5 },
+      { what: 'represented features', value: rep.length, op: '<=', limit: 5 },
+      gaps,
+      { what: 'largest norm deviation from the mean (relative)', value: fit.maxNormSpread, op: '<=', limit: SHAPE_TOL.normSpread },
+    ];
+  }
+  const pairs = antipodalPairs(p, 180, rep).pairs.slice(0, 2);
+  const dev = (i: number, j: number) => {
+    const d = Math.abs(polarAngle(p, i) - polarAngle(p, j));
+    return Math.abs(180 - Math.min(d, 360 - d));
+  };
+  return [
+    { what: 'represented features', value: rep.length, op: '>=', limit: 4 },
+    { what: 'represented features', value: rep.length, op: '<=', limit: 4 },
+    { what: 'worst antipodal pair, deviation from 180° (deg)', value: pairs.length === 2 ? Math.max(...pairs.map(([i, j]) => dev(i, j))) : 180, op: '<=', limit: SHAPE_TOL.angleDeg },
+    gaps,
+  ];
+}
