@@ -135,3 +135,13 @@ describe('the threshold matchers log what the flake check pools', () => {
     }
   });
 });
+
+describe('claim ids from vitest test names', () => {
+  it("finds the title even when it contains ' > ' itself", async () => {
+    const { testName } = await import('../src/claims/margins.js');
+    expect(testName('C6 privileged basis > C6.3 trend over S > 0 models, z ≥ 3.09')).toEqual({ test: 'C6.3 trend over S > 0 models, z ≥ 3.09', id: 'C6.3' });
+    expect(testName('suite > X.1 probe')).toEqual({ test: 'X.1 probe', id: 'X.1' });
+    expect(testName('a > b')).toEqual({ test: 'b', id: 'b' });
+    expect(testName(undefined)).toEqual({ test: '', id: '' });
+  });
+});

@@ -57,9 +57,16 @@ function append(file: string, line: unknown): void {
   appendFileSync(join(dir, file), `${JSON.stringify(line)}\n`); // a short line: one write
 }
 
-/** The test's title and claim id (its first word). */
+/** The test's title and claim id (its first word). vitest joins describe and test titles with ' > ', which
+ *  a title may contain itself ("S > 0"): the title starts at the last segment that opens with an id. */
 export function testName(currentTestName?: string): { test: string; id: string } {
-  const test = currentTestName?.split(' > ').pop() ?? '';
+  const parts = (currentTestName ?? '').split(' > ');
+  let i = parts.length - 1;
+  for (let k = parts.length - 1; k >= 0; k--) if (/^[A-Za-z][\w-]*\.\w+(\s|$)/.test(parts[k])) {
+    i = k;
+    break;
+  }
+  const test = parts.slice(i).join(' > ');
   return { test, id: test.split(' ')[0] };
 }
 

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import type { Params } from '../types.js';
 import { featureNorms, gram } from '../metrics/features.js';
 import { REPO_ROOT } from '../paths.js';
-import { logMargins } from './margins.js';
+import { logMargins, testName } from './margins.js';
 import { shape2d, shapeConditions } from '../metrics/geometry2d.js';
 import { requiredSeeds, SEED_DESIGN } from '../stats/design.js';
 
@@ -65,8 +65,7 @@ function logVerdicts(line: VerdictLine): void {
 function holdForSeeds(ctx: { testPath?: string; currentTestName?: string }, received: SeedVerdict[], min: number, why: string) {
   const ok = received.filter((v) => v.pass).length;
   const file = ctx.testPath ? relative(REPO_ROOT, ctx.testPath) : 'specs';
-  const name = ctx.currentTestName?.split(' > ').pop() ?? '';
-  const id = name.split(' ')[0];
+  const { test: name, id } = testName(ctx.currentTestName);
   logVerdicts({ test: name, id, n: received.length, min, passed: ok, offset: process.env.TMS_SEED_OFFSET ?? '0' });
   return {
     pass: ok >= min,
