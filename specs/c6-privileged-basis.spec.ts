@@ -88,17 +88,19 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     const sparse = C6.sparsities.filter((S) => S >= SPARSE_FROM);
     const pooled = mean(sparse.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
     const densePooled = mean(DENSE.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
-    const bests = C6.sparsities.map((S) => ({ S, share: polysemanticity(best(S).params).polyShare }));
+    const bests = C6.sparsities.map((S) => ({ S, ...polysemanticity(best(S).params) }));
     record('C6.2', {
       what: 'polysemantic share of live neurons per S (per seed)',
       value: Object.fromEntries(C6.sparsities.map((S, k) => [S, shares[k].map((v) => +v.toFixed(2))])),
       paper: 'polysemantic neurons in the sparse regime',
-      tolerance: `pooled ≥ ${SPARSE_POOLED_MIN} at S ≥ ${SPARSE_FROM} and ≤ ${1 - DENSE_POOLED_MIN} when dense; rises with S: Kendall trend over every (S, seed) model, z ≥ ${TREND_Z_MIN}`,
+      tolerance: `pooled ≥ ${SPARSE_POOLED_MIN} at S ≥ ${SPARSE_FROM}; rises with S: Kendall trend over every (S, seed) model, z ≥ ${TREND_Z_MIN}`,
     });
-    record('C6.2', { what: `best of ${C6.seeds.length} (held-out loss) per S: polysemantic share`, value: bests.map((b) => [b.S, +b.share.toFixed(2)]), tolerance: `≥ ${SPARSE_BEST_MIN} at every S ≥ ${SPARSE_FROM}` });
-    for (const b of bests.filter((x) => x.S >= SPARSE_FROM)) expect(b.share, `best of N at S=${b.S}`).toBeAtLeast(SPARSE_BEST_MIN);
+    record('C6.2', { what: 'pooled polysemantic share: sparse (S ≥ SPARSE_FROM), dense (S ∈ {0, 0.5})', value: [+pooled.toFixed(3), +densePooled.toFixed(3)] });
+    record('C6.2', { what: `best of ${C6.seeds.length} (held-out loss) per S: polysemantic share`, value: bests.map((b) => [b.S, +b.polyShare.toFixed(2)]), tolerance: `≥ ${SPARSE_BEST_MIN} at every S ≥ ${SPARSE_FROM}` });
+    // As a count of neurons (a share of 5 neurons moves in steps of 0.2: the flake check models counts as such).
+    for (const b of bests.filter((x) => x.S >= SPARSE_FROM)) expect(b.poly, `best of N at S=${b.S}: polysemantic of ${b.mono + b.poly} live neurons`).toBeAtLeast(Math.ceil(SPARSE_BEST_MIN * (b.mono + b.poly)));
     expect(pooled).toBeAtLeast(SPARSE_POOLED_MIN);
-    expect(densePooled).toBeAtMost(1 - DENSE_POOLED_MIN);
+    // (That dense models are mostly monosemantic is C6.1's pooled check; recorded here for the contrast.)
     // Grows with S, as a trend (the first design, "the seed mean never drops by more than 0.2", failed a flake
     // seed set where 4 of 12 dense S = 0 models were still rotated after 10,000 steps: mean 0.23 at S = 0, 0 at 0.5).
     const growth = kendallTrend(C6.sparsities.flatMap((S, k) => shares[k].map(() => S)), shares.flat());
