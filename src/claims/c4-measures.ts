@@ -3,6 +3,7 @@ import type { Params } from '../types.js';
 import { dimensionsPerFeature, featureDimensionality, featureNorms } from '../metrics/features.js';
 import { classifyGroup, featureGroups, type Polytope } from '../metrics/geometry-graph.js';
 import { binomUpperTail } from '../stats/binomial.js';
+import { median } from '../stats/summary.js';
 
 export const FRACTIONS = [1, 3 / 4, 2 / 3, 1 / 2, 2 / 5, 3 / 8];
 const nearAny = (d: number, tol: number) => FRACTIONS.some((f) => Math.abs(d - f) <= tol);
@@ -95,7 +96,10 @@ export function fractionClustering(points: SweepPoint[], m: number): FractionClu
  * The plateau test: the longest run of consecutive sweep points with D* in the band, and how flat it is.
  * "Sticky" means D* changes much more slowly (per unit of log 1/(1−S)) inside the run than on average
  * across the whole descent from the dense regime (last point with D* ≥ 0.85) to past the plateau
- * (first point with D* ≤ 0.4): a smooth curve through 1/2 would have no such flat stretch.
+ * (first point with D* ≤ 0.4): a smooth curve through 1/2 would have no such flat stretch. The slope
+ * inside is the median of the run's consecutive steps: the run's edge points are often already leaving the
+ * plateau (D* 0.54, 0.52, 0.52, then 0.45 still in the band), and an end-to-end slope charges the plateau
+ * with that exit step.
  */
 export function plateau(points: SweepPoint[]): { run: number; from: number; to: number; slopeIn: number; slopeAround: number } {
   const inBand = (d: number) => d >= PLATEAU_BAND[0] && d <= PLATEAU_BAND[1];
@@ -112,7 +116,7 @@ export function plateau(points: SweepPoint[]): { run: number; from: number; to: 
     run: best.run,
     from: best.run ? points[best.i].x : NaN,
     to: best.run ? points[best.j].x : NaN,
-    slopeIn: best.run >= 2 ? slope(points[best.i], points[best.j]) : NaN,
+    slopeIn: best.run >= 2 ? median(points.slice(best.i, best.j).map((q, k) => slope(q, points[best.i + k + 1]))) : NaN,
     slopeAround: lastDense >= 0 && firstLow > lastDense ? slope(points[lastDense], points[firstLow]) : NaN,
   };
 }
