@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { betaI, chiSquareQuantile, gammaP, marginBound, normalCdf, studentTQuantile } from '../src/stats/normal.js';
-import { marginHolds, poolMargins, scaleOf, signedMargin, unmodelledChecks } from '../scripts/lib/margin-pool.js';
+import { marginHolds, poolMargins, scalesOf, signedMargin, skewness, unmodelledChecks } from '../scripts/lib/margin-pool.js';
 import { testModels } from '../scripts/flake.js';
 import type { MarginLine } from '../src/claims/margins.js';
 import type { SpecRun } from '../scripts/lib/vitest-json.js';
@@ -66,10 +66,16 @@ describe('marginBound: 95% upper bound on P(margin < 0) from K normal margins', 
 const line = (id: string, site: string, value: number, limit: number, op: MarginLine['op']): MarginLine => ({ test: `${id} t`, id, site, value, limit, op });
 
 describe('pooling threshold checks per call site', () => {
-  it('picks the scale: integers, positive (log10), or linear', () => {
-    expect(scaleOf([{ value: 4, limit: 3 }, { value: 3, limit: 3 }])).toBe('integer');
-    expect(scaleOf([{ value: 1e-12, limit: 1e-6 }, { value: 0.5, limit: 0.9 }])).toBe('log');
-    expect(scaleOf([{ value: -0.2, limit: 0 }])).toBe('linear');
+  it('picks the scale: integers, positive (log10 or linear, the less skewed), or linear', () => {
+    expect(scalesOf([{ value: 4, limit: 3 }, { value: 3, limit: 3 }])).toEqual(['integer']);
+    expect(scalesOf([{ value: 1e-12, limit: 1e-6 }, { value: 0.5, limit: 0.9 }])).toEqual(['log', 'linear']);
+    expect(scalesOf([{ value: -0.2, limit: 0 }])).toEqual(['linear']);
+    expect(skewness([1, 2, 3])).toBeCloseTo(0, 12);
+    expect(skewness([0, 0, 0, 10])).toBeGreaterThan(1);
+    // p-values over decades: log; angle errors of 0.6–3° (a few small ones): linear
+    const pick = (values: number[], limit: number, op: MarginLine['op']) => poolMargins(values.map((v) => ({ margins: [line('S', 's', v, limit, op)] })))[0].scale;
+    expect(pick([1e-40, 1e-30, 1e-25, 1e-20, 1e-18, 1e-15, 1e-12, 1e-10], 1e-6, '<')).toBe('log');
+    expect(pick([0.6, 0.72, 1.4, 1.5, 1.6, 1.8, 1.9, 2.0, 2.1, 2.3, 2.5, 3.0], 5, '<=')).toBe('linear');
     expect(signedMargin({ value: 1e-12, limit: 1e-6, op: '<' }, 'log')).toBeCloseTo(6, 10);
     expect(signedMargin({ value: 0.93, limit: 0.9, op: '>=' }, 'linear')).toBeCloseTo(0.03, 12);
     expect(marginHolds({ value: 3, limit: 3, op: '>=' })).toBe(true);
@@ -82,15 +88,15 @@ describe('pooling threshold checks per call site', () => {
     }));
     const sites = poolMargins(runs);
     const a1 = sites.find((x) => x.site === 's:1')!;
-    expect(a1.scale).toBe('log');
     expect(a1.margins).toHaveLength(20);
-    expect(a1.margins[1]).toBeCloseTo(Math.log10(0.95 + 0.01 * Math.sin(1)) - Math.log10(0.9), 12); // the worse of the two hits
+    expect(a1.margins[1]).toBeCloseTo(signedMargin({ value: 0.95 + 0.01 * Math.sin(1), limit: 0.9, op: '>=' }, a1.scale), 12); // the worse of the two hits
     expect(a1.bound).toBeGreaterThan(0);
     expect(a1.bound).toBeLessThan(0.01);
     const a2 = sites.find((x) => x.site === 's:2')!;
     expect(a2).toMatchObject({ scale: 'integer', constant: true, bound: 0 });
     const b = sites.find((x) => x.id === 'B')!;
-    expect(b.margins[0]).toBeCloseTo(2, 10); // two decades below 1e-6
+    expect(b.scale).toBe('linear'); // evenly spread from 1e-8 to 2e-7: the log would skew it
+    expect(b.margins[0]).toBeCloseTo(1e-6 - 1e-8, 18);
   });
 
   it('an integer count near its threshold gets a continuity-corrected, large bound', () => {

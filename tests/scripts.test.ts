@@ -205,12 +205,12 @@ describe('crashing claim', () => {
     // F.4's `not.toBe(2000)` is an assertion no model covers: counted, and its failure is unexplained
     expect(md).toContain('| F.4 | 2/3 | 66.7% | [20.8%, 93.9%] | ≤ 86.5% | 2000 | 6/6 (2 of 2; q ≤ 39.3%) | – | 1 | ≤ 63.2% (+ failed outside the model at 2000) (+ 1 check not modelled) | ✗ |');
     expect(md).toMatch(/\| F\.5 \| 3\/3 \| 100\.0% \| \[43\.9%, 100\.0%\] \| ≤ 63\.2% \| – \| – \| 1 \| 0 \| ≤ [\d.]+% \| ✗ \|/);
-    // the threshold check's margins: log10(0.96 / 0.9), log10(0.97 / 0.9), log10(0.98 / 0.9)
+    // the threshold check's margins, on the linear scale (evenly spaced values: the log would skew them)
     const f5 = r.marginSites.find((x: any) => x.id === 'F.5');
     expect(f5.site).toMatch(/\/specs\/fake\.spec\.ts:14$/); // the source line, from the stack
-    expect(f5).toMatchObject({ op: '>=', limits: [0.9], scale: 'log', constant: false });
-    expect(f5.margins).toEqual([0.96, 0.97, 0.98].map((v) => Math.log10(v) - Math.log10(0.9)));
-    expect(md).toMatch(/\| F\.5 \| \S*specs\/fake\.spec\.ts:14 \| >= 0\.9 \| log10 \| 3 \|/);
+    expect(f5).toMatchObject({ op: '>=', limits: [0.9], scale: 'linear', constant: false });
+    expect(f5.margins).toEqual([0.96, 0.97, 0.98].map((v) => v - 0.9));
+    expect(md).toMatch(/\| F\.5 \| \S*specs\/fake\.spec\.ts:14 \| >= 0\.9 \| linear \| 3 \|/);
     expect(md).toContain('Run-level bound: one-sided 95% Clopper–Pearson on the failing runs (0 of 3: ≤ 63.2%');
     expect(md).toContain('Per-seed checks (`toHoldForSeeds`, pass when ≥ min of N seeds pass)');
   }, 120_000);

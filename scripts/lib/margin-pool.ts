@@ -7,8 +7,9 @@ import type { AssertionLine, MarginLine } from '../../src/claims/margins.js';
 import { marginBound } from '../../src/stats/normal.js';
 
 /** How a site's statistic is compared: integers with a continuity correction (a count fails a whole step
- *  past its threshold), positive statistics on a log scale (p-values, ratios and shares are skewed; the log
- *  makes their spread closer to normal), anything else as is. */
+ *  past its threshold); positive statistics on a log or a linear scale, whichever leaves the margins less
+ *  skewed (p-values and ratios spread over decades and want the log; an angle error of 0.6–3° does not);
+ *  anything else as is. */
 export type MarginScale = 'integer' | 'log' | 'linear';
 
 export interface MarginSite {
@@ -47,11 +48,20 @@ export const readMargins = (dir: string): MarginLine[] =>
 export const readAssertions = (dir: string): AssertionLine[] =>
   readLines<AssertionLine>(join(dir, 'assertions.jsonl'), (v) => typeof v.id === 'string' && Number.isInteger(v.assertions));
 
-/** The scale a site's values and thresholds call for (see MarginScale). */
-export function scaleOf(lines: Pick<MarginLine, 'value' | 'limit'>[]): MarginScale {
-  if (lines.every((l) => Number.isInteger(l.value) && Number.isInteger(l.limit))) return 'integer';
-  if (lines.every((l) => l.value > 0 && l.limit > 0)) return 'log';
-  return 'linear';
+/** The scales a site's values and thresholds allow (see MarginScale). */
+export function scalesOf(lines: Pick<MarginLine, 'value' | 'limit'>[]): MarginScale[] {
+  if (lines.every((l) => Number.isInteger(l.value) && Number.isInteger(l.limit))) return ['integer'];
+  if (lines.every((l) => l.value > 0 && l.limit > 0)) return ['log', 'linear'];
+  return ['linear'];
+}
+
+/** Sample skewness (0 for fewer than 3 values or no spread). */
+export function skewness(xs: number[]): number {
+  const n = xs.length;
+  const m = xs.reduce((s, v) => s + v, 0) / Math.max(1, n);
+  const m2 = xs.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, n);
+  const m3 = xs.reduce((s, v) => s + (v - m) ** 3, 0) / Math.max(1, n);
+  return n < 3 || !(m2 > 0) ? 0 : m3 / m2 ** 1.5;
 }
 
 /** Signed margin of one check: > 0 on the passing side, in the scale's units. */
@@ -81,8 +91,9 @@ export function poolMargins(runs: { margins: MarginLine[] }[]): MarginSite[] {
   }
   return [...bySite.entries()].map(([key, perRun]) => {
     const [id, site, op] = key.split('\u0000') as [string, string, MarginLine['op']];
-    const scale = scaleOf(perRun.flat());
-    const margins = perRun.map((ls) => Math.min(...ls.map((l) => signedMargin(l, scale))));
+    const worst = (scale: MarginScale) => perRun.map((ls) => Math.min(...ls.map((l) => signedMargin(l, scale))));
+    const scale = scalesOf(perRun.flat()).reduce((a, b) => (Math.abs(skewness(worst(b))) < Math.abs(skewness(worst(a))) ? b : a));
+    const margins = worst(scale);
     const m = marginBound(margins, 0.05, failShift(op, scale));
     const constant = margins.length > 1 && margins.every((v) => v === margins[0]);
     return {
