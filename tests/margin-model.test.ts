@@ -151,3 +151,18 @@ describe('claim ids from vitest test names', () => {
     expect(testName(undefined)).toEqual({ test: '', id: '' });
   });
 });
+
+describe('flake summary over specs', () => {
+  it('lists every test with its bound, sums them per spec, and marks incomplete models', async () => {
+    const { summaryTable } = await import('../scripts/flake-summary.js');
+    const table = summaryTable([
+      { spec: 'specs/a.spec.ts', K: 20, tallies: [{ id: 'A.1', passes: 20, runs: 20 }, { id: 'A.2', passes: 20, runs: 20 }, { id: '(spec)', passes: 20, runs: 20 }], models: [{ id: 'A.1', bound: 0.004, unmodelled: 0, otherFailures: [], complete: true }, { id: 'A.2', bound: 0.003, unmodelled: 0, otherFailures: [], complete: true }], marginSites: [{ id: 'A.2', constant: true }] },
+      { spec: 'specs/b.spec.ts', K: 20, tallies: [{ id: 'B.1', passes: 19, runs: 20 }, { id: '(spec)', passes: 19, runs: 20 }], models: [{ id: 'B.1', bound: 0.001, unmodelled: 1, otherFailures: [], complete: false }] },
+    ]);
+    expect(table).toContain('| a.spec.ts | A.1 | 20/20 | ≤ 0.40% | – | ✓ |');
+    expect(table).toContain('| a.spec.ts | A.2 | 20/20 | ≤ 0.30% | 1 | ✓ |');
+    expect(table).toContain('| a.spec.ts | **whole spec** (sum) | 20/20 | ≤ 0.70% | | ✓ |');
+    expect(table).toContain('| b.spec.ts | B.1 | 19/20 | ≤ 0.10% (incomplete: run-level bound applies) | – | ✗ |');
+    expect(table).toContain('| b.spec.ts | **whole spec** (sum) | 19/20 | ≤ 0.10% | | ✗ |');
+  });
+});
