@@ -18,13 +18,13 @@
 // Figure tests are skipped (TMS_SKIP_FIGURES=1: the figures are drawn from the committed seeds). Each seed set
 // is trained once and cached (the seeds are part of the run config), so a rerun only re-checks.
 // Writes out/flake/<spec>.md and .json.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { VerdictLine } from '../src/claims/matchers.js';
 import { clopperPearsonUpper, seedModelBound, wilsonInterval } from '../src/stats/proportion.js';
 import { parseArgs, runSpec, specFiles, type SpecRun } from './lib/vitest-json.js';
-import { poolMargins, readAssertions, readMargins, marginHolds, unmodelledChecks, type MarginSite } from './lib/margin-pool.js';
+import { poolMargins, readAssertions, readJsonLines, readMargins, marginHolds, unmodelledChecks, type MarginSite } from './lib/margin-pool.js';
 import type { MarginLine } from '../src/claims/margins.js';
 
 export interface TestTally {
@@ -92,19 +92,8 @@ export interface SeedPool {
 }
 
 /** The verdict lines of one run's TMS_VERDICTS_DIR (none when the file is missing; a torn line is skipped). */
-export function readVerdicts(dir: string): VerdictLine[] {
-  const file = join(dir, 'verdicts.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
-    if (!l.trim()) return [];
-    try {
-      const v = JSON.parse(l) as VerdictLine;
-      return typeof v.id === 'string' && Number.isInteger(v.n) && Number.isInteger(v.passed) && typeof v.min === 'number' ? [v] : [];
-    } catch {
-      return [];
-    }
-  });
-}
+export const readVerdicts = (dir: string): VerdictLine[] =>
+  readJsonLines<VerdictLine>(join(dir, 'verdicts.jsonl'), (v) => typeof v.id === 'string' && Number.isInteger(v.n) && Number.isInteger(v.passed) && typeof v.min === 'number');
 
 /**
  * Pools the per-seed verdicts of each test over the runs (keyed by claim id, like tally): the j-th

@@ -29,7 +29,8 @@ export interface MarginSite {
   bound: number;
 }
 
-function readLines<T>(file: string, ok: (v: T) => boolean): T[] {
+/** The JSON lines of `file` that parse and pass `ok` (none when it is missing; a torn line is skipped). */
+export function readJsonLines<T>(file: string, ok: (v: T) => boolean): T[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
     if (!l.trim()) return [];
@@ -43,10 +44,10 @@ function readLines<T>(file: string, ok: (v: T) => boolean): T[] {
 }
 
 export const readMargins = (dir: string): MarginLine[] =>
-  readLines<MarginLine>(join(dir, 'margins.jsonl'), (v) => typeof v.id === 'string' && typeof v.site === 'string' && Number.isFinite(v.value) && Number.isFinite(v.limit) && ['>=', '<=', '>', '<'].includes(v.op));
+  readJsonLines<MarginLine>(join(dir, 'margins.jsonl'), (v) => typeof v.id === 'string' && typeof v.site === 'string' && Number.isFinite(v.value) && Number.isFinite(v.limit) && ['>=', '<=', '>', '<'].includes(v.op));
 
 export const readAssertions = (dir: string): AssertionLine[] =>
-  readLines<AssertionLine>(join(dir, 'assertions.jsonl'), (v) => typeof v.id === 'string' && Number.isInteger(v.assertions));
+  readJsonLines<AssertionLine>(join(dir, 'assertions.jsonl'), (v) => typeof v.id === 'string' && Number.isInteger(v.assertions));
 
 /** The scales a site's values and thresholds allow (see MarginScale). */
 export function scalesOf(lines: Pick<MarginLine, 'value' | 'limit'>[]): MarginScale[] {
