@@ -2,8 +2,8 @@
 // Paper (n = 400, m = 30): D* ≈ 1 when dense, a sticky plateau at D* = 1/2, then lower; the D_i cluster at
 // 1, 3/4, 2/3, 1/2, 2/5, 3/8; Σ D_i ≈ m; the feature geometry graph splits into small near-orthogonal
 // groups whose polytopes are often Thomson-problem solutions. One seed per sparsity for the D* curve: the
-// sweep itself is the replication (neighbouring sparsities are independent runs). The geometry claims
-// (C4.5, C4.6) pool more seeds where polytopes form (C4.geometrySeeds, default tier).
+// sweep itself is the replication (neighbouring sparsities are independent runs). The plateau, fraction and
+// geometry claims (C4.2, C4.4–C4.6) pool more seeds over 1 ≤ 1/(1−S) ≤ 10 (C4.geometrySeeds, default tier).
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../src/figures/matchers.js';
 import '../src/claims/matchers.js';

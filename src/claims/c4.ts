@@ -26,7 +26,7 @@ export const C4 = {
   /** 1/(1−S), log-spaced from 1 to 1000 */
   xs: logspace(1, 1000, shape.points),
   seeds: seedList([1]),
-  /** Extra seeds for the plateau and geometry claims (C4.2, C4.5, C4.6) over 1 ≤ 1/(1−S) ≤ GEOMETRY_MAX_X,
+  /** Extra seeds for the plateau, fraction and geometry claims (C4.2, C4.4–C4.6) over 1 ≤ 1/(1−S) ≤ GEOMETRY_MAX_X,
    *  which holds the dense end, the D* = 1/2 plateau, the descent around it and the polytopes. C4.2: one
    *  seed's plateau ratio fell below 3 in 3 of 63 seed curves (flake seed sets 0–20); the median over
    *  seeds does not. At n = 100, m = 10 one seed per sparsity gives only a handful of
