@@ -3,7 +3,7 @@
 // modelled as normal and src/stats/normal.ts's marginBound bounds the chance it lands on the failing side.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AssertionLine, MarginLine } from '../../src/claims/margins.js';
+import { holds, type AssertionLine, type MarginLine } from '../../src/claims/margins.js';
 import { marginBound } from '../../src/stats/normal.js';
 
 /** How a site's statistic is compared: integers with a continuity correction (a count fails a whole step
@@ -73,7 +73,7 @@ export function signedMargin(l: Pick<MarginLine, 'value' | 'limit' | 'op'>, scal
 
 /** Whether a logged check held. */
 export function marginHolds(l: Pick<MarginLine, 'value' | 'limit' | 'op'>): boolean {
-  return l.op === '>=' ? l.value >= l.limit : l.op === '<=' ? l.value <= l.limit : l.op === '>' ? l.value > l.limit : l.value < l.limit;
+  return holds[l.op](l.value, l.limit);
 }
 
 /** Where an integer margin fails: a non-strict check at −1 (threshold −½), a strict one at 0 (threshold +½). */

@@ -50,7 +50,8 @@ declare module 'vitest' {
 
 const verdictsDir = () => process.env.TMS_VERDICTS_DIR;
 
-function append(file: string, line: unknown): void {
+/** With TMS_VERDICTS_DIR set, appends one JSON line to <dir>/<file> (a short line: one write). */
+export function append(file: string, line: unknown): void {
   const dir = verdictsDir();
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
@@ -80,7 +81,8 @@ function callSite(): string {
   return '?';
 }
 
-const holds: Record<MarginOp, (v: number, l: number) => boolean> = {
+/** The comparison of each op (the matchers' verdict; the flake check re-reads logged lines with it). */
+export const holds: Record<MarginOp, (v: number, l: number) => boolean> = {
   '>=': (v, l) => v >= l,
   '<=': (v, l) => v <= l,
   '>': (v, l) => v > l,

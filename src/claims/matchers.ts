@@ -1,12 +1,11 @@
 // Custom matchers that let specs read like the paper's claims. Failure messages say how many seeds met
 // the claim and give the command that reruns just this claim.
 import { expect } from 'vitest';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Params } from '../types.js';
 import { featureNorms, gram } from '../metrics/features.js';
 import { REPO_ROOT } from '../paths.js';
-import { logMargins, testName } from './margins.js';
+import { append, logMargins, testName } from './margins.js';
 import { shape2d, shapeConditions } from '../metrics/geometry2d.js';
 import { requiredSeeds, SEED_DESIGN } from '../stats/design.js';
 
@@ -55,12 +54,7 @@ export interface VerdictLine {
 }
 
 /** With TMS_VERDICTS_DIR set, appends the call's counts to <dir>/verdicts.jsonl (a short line: one write). */
-function logVerdicts(line: VerdictLine): void {
-  const dir = process.env.TMS_VERDICTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  appendFileSync(join(dir, 'verdicts.jsonl'), `${JSON.stringify(line)}\n`);
-}
+const logVerdicts = (line: VerdictLine): void => append('verdicts.jsonl', line);
 
 function holdForSeeds(ctx: { testPath?: string; currentTestName?: string }, received: SeedVerdict[], min: number, why: string) {
   const ok = received.filter((v) => v.pass).length;
