@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Params } from '../src/types.js';
-import { classifyNeuron, DEAD_NORM, MONO_SHARE, neurons, neuronWeights, polysemanticity, reluPairs, summarise } from '../src/metrics/polysemanticity.js';
+import { classifyNeuron, DEAD_NORM, MONO_SHARE, neurons, neuronWeights, polysemanticity, reluPairs, shareRank, summarise } from '../src/metrics/polysemanticity.js';
 
 const FC = { seed: Number(process.env.TMS_FC_SEED ?? 0x5eed), numRuns: 200 };
 
@@ -91,6 +91,24 @@ describe('neurons / polysemanticity on Params', () => {
       const b = polysemanticity(fromRows(rows.map((_, k) => rows[(k + r) % 3])));
       expect(b).toEqual(a);
     }), FC);
+  });
+});
+
+describe('shareRank: a neuron count as a continuous statistic', () => {
+  it('"at most a monosemantic neurons" ⇔ shareRank(a + 1) < MONO_SHARE; "all r most monosemantic" ⇔ shareRank(r) ≥ MONO_SHARE', () => {
+    fc.assert(fc.property(fc.array(weights(4), { minLength: 1, maxLength: 6 }), fc.nat(6), (rows, a) => {
+      const p = fromRows(rows);
+      const { mono } = polysemanticity(p);
+      expect(shareRank(p, a + 1) < MONO_SHARE).toBe(mono <= a);
+      if (a >= 1) expect(shareRank(p, a) >= MONO_SHARE).toBe(mono >= a);
+    }), FC);
+  });
+
+  it('ranks live neurons only, 0 past the last; a bad rank is a RangeError', () => {
+    const p = fromRows([[1, 0, 0], [0.6, 0.6, 0], [0, 0, 0.01]]);
+    expect([1, 2, 3].map((r) => shareRank(p, r))).toEqual([1, 0.5, 0]);
+    expect(() => shareRank(p, 0)).toThrow(/rank 0/);
+    expect(() => shareRank(p, 1.5)).toThrow(RangeError);
   });
 });
 

@@ -85,6 +85,18 @@ export function summarise(ns: NeuronStats[]): PolysemanticitySummary {
 export const polysemanticity = (p: Params, mono = MONO_SHARE, dead = DEAD_NORM): PolysemanticitySummary => summarise(neurons(p, mono, dead));
 
 /**
+ * Top-weight share of the r-th most monosemantic live neuron (r = 1: the most; 0 when fewer than r are live).
+ * A continuous form of a neuron count, for checks with a margin: "at most a neurons are monosemantic" holds
+ * exactly when shareRank(p, a + 1) < mono, and "the r most monosemantic are all monosemantic" when
+ * shareRank(p, r) ≥ mono.
+ */
+export function shareRank(p: Params, r: number, dead = DEAD_NORM): number {
+  if (!Number.isInteger(r) || r < 1) throw new RangeError(`shareRank: rank ${r} must be an integer ≥ 1`);
+  const shares = neurons(p, MONO_SHARE, dead).filter((s) => s.kind !== 'dead').map((s) => s.share).sort((a, b) => b - a);
+  return shares[r - 1] ?? 0;
+}
+
+/**
  * ReLU(x_i) / ReLU(−x_i) pairs (abs model): two monosemantic neurons whose top feature is the same i,
  * one reading +x_i (W1_{k,i} > 0) and one −x_i (W1_{k,i} < 0). Each neuron is used in at most one pair.
  */
