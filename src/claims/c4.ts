@@ -19,6 +19,11 @@ const shape = byTier({
  *  either side. */
 export const GEOMETRY_MAX_X = 10;
 
+/** Past the plateau, where the default tier's pentagons and square antiprisms form: over 20 flake seed sets
+ *  (80 models per point) 104 of 104 pentagon and 60 of 62 square-antiprism sightings were at 1/(1−S) = 3.98
+ *  or 4.85 (the other two at 5.91); triangles, the one other named kind, form at 1.2–1.8. */
+export const POLYTOPE_X: readonly [number, number] = [3.5, 5.5];
+
 export const C4 = {
   id: 'C4',
   title: 'Uniform superposition and its geometry',
@@ -36,6 +41,12 @@ export const C4 = {
    *  four miss the same kinds. The paper tier's n = 400, m = 30 forms several groups per point, and keeps
    *  one seed as the paper's figure does. */
   geometrySeeds: seedList(byTier({ default: [2, 3, 4], paper: [] as number[] })),
+  /** More seeds again in the polytope window (POLYTOPE_X) for C4.5 and C4.6, default tier. With the four
+   *  seeds above, the kinds beyond the two most common (digons, pentagons) were seen in 1–6 models per flake
+   *  seed set (mean 4.3, sd 1.2): a modelled false-fail bound of ≈ 3% for "at least three kinds". Ten more
+   *  seeds at the two window points add ≈ 8 square-antiprism models (0.75 per seed). A run of its own, so the
+   *  sweep's and geometryRun's caches stand (≈ 4 s per model on one core). */
+  polytopeSeeds: seedList(byTier({ default: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], paper: [] as number[] })),
   run(): RunConfig {
     return {
       namespace: 'C4',
@@ -48,6 +59,18 @@ export const C4 = {
   /** Sweep indices of the geometry window (extra seeds train there). */
   geometryIndices(): number[] {
     return this.xs.flatMap((x, k) => (x <= GEOMETRY_MAX_X ? [k] : []));
+  },
+  /** Sweep indices in the polytope window. */
+  polytopeIndices(): number[] {
+    return this.xs.flatMap((x, k) => (x >= POLYTOPE_X[0] && x <= POLYTOPE_X[1] ? [k] : []));
+  },
+  /** The polytope window's extra run (null when the tier has none), laid out as geometryRun(). */
+  polytopeRun(): RunConfig | null {
+    if (!this.polytopeSeeds.length) return null;
+    return {
+      ...this.run(),
+      instances: this.polytopeIndices().flatMap((k) => this.polytopeSeeds.map((seed) => ({ sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1), seed }))),
+    };
   },
   /** The geometry claims' extra runs (null when the tier has no extra seeds): instance j is sweep index
    *  geometryIndices()[⌊j / #seeds⌋] with seed geometrySeeds[j mod #seeds]. */
