@@ -22,7 +22,7 @@ import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.j
 import { dimensionalityPlot } from '../src/figures/dimensionality.js';
 import { geometryGraph } from '../src/figures/geometry-graph.js';
 import { renderPng } from '../src/figures/render.js';
-import { median } from '../src/stats/summary.js';
+import { mean, median } from '../src/stats/summary.js';
 
 /** C4.4: share of pooled D_i within ±FRACTION_TOL of a fraction (measured: 96% default tier, 100% paper
  *  tier), and the significance required of the narrow-window excess over a uniform spread */
@@ -61,12 +61,15 @@ describe(`C4 uniform superposition, n=${C4.n}, m=${C4.m}, ${C4.xs.length} sparsi
     expect(Math.abs(points[0].dStar - 1)).toBeAtMost(0.05);
   });
 
-  it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}], where D* is ≥ 3× flatter than across the descent (median over ${C4.seeds.length + C4.geometrySeeds.length} seed curve${C4.geometrySeeds.length ? 's' : ''})`, () => {
-    // Per seed curve; the median over seeds decides (one seed's flatness ratio dipped below 3 in 3 of 63 curves).
+  it(`C4.2 D* sticks at 1/2: ≥ 2 consecutive sparsities in [${PLATEAU_BAND}] (mean run), where D* is ≥ 3× flatter than across the descent (median ratio; over ${C4.seeds.length + C4.geometrySeeds.length} seed curve${C4.geometrySeeds.length ? 's' : ''})`, () => {
+    // Per seed curve, then over seeds: the ratio by its median (one seed's ratio dipped below 3 in 3 of 63
+    // curves; a ratio can be large when a run is nearly flat, so the mean would follow outliers), the run
+    // length by its mean (bounded by the band, no outliers; the median of 4 runs of 3–4 points moved in
+    // half-steps: modelled bound 0.57%).
     const per = curves.map(plateau).map((p) => ({ ...p, ratio: p.slopeAround / p.slopeIn }));
-    record('C4.2', { what: 'D* = 1/2 plateau per seed curve: run length, 1/(1−S) range, median |dD*/dlog x| inside vs across the descent, ratio', value: per, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}; median over seeds: run ≥ 2, slopeAround / slopeIn ≥ 3` });
+    record('C4.2', { what: 'D* = 1/2 plateau per seed curve: run length, 1/(1−S) range, median |dD*/dlog x| inside vs across the descent, ratio', value: per, paper: 'a sticky plateau at D* = 1/2', tolerance: `band ${PLATEAU_BAND}; over seeds: mean run ≥ 2, median slopeAround / slopeIn ≥ 3` });
     record('C4.2', { what: 'D* along the sweep', value: points.map((q) => [+q.x.toFixed(2), +q.dStar.toFixed(3)]) });
-    expect(median(per.map((p) => p.run))).toBeAtLeast(2);
+    expect(mean(per.map((p) => p.run))).toBeAtLeast(2);
     expect(median(per.map((p) => p.ratio))).toBeAtLeast(3);
   });
 
