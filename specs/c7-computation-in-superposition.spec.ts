@@ -27,7 +27,7 @@ import { weightHeatmap } from '../src/figures/weight-heatmap.js';
 import { renderPng } from '../src/figures/render.js';
 
 let run: TrainedRun;
-/** the main sweep and the extra sparse-density seeds (C7.sparseSeeds) */
+/** the main sweep and the extra dense and sparse seeds (C7.denseSeeds, C7.sparseSeeds) */
 let models: TrainedInstance[];
 /** C7.5: the sparse models again, from the same draws with W2 ← |W2| */
 let alive: TrainedRun;
@@ -52,13 +52,13 @@ const LOTTERY_POOLED_MIN = 0.85;
 beforeAll(async () => {
   recordClaim('C7', { title: C7.title, paper: 'Dense: monosemantic neurons, often in pairs computing ReLU(x_i) and ReLU(−x_i). Sparse: the model computes |x| for more features than it has neurons, with polysemantic neurons.' });
   run = await trainRun(C7.run());
-  const sparse = C7.sparseRun();
-  models = [...run.instances, ...(sparse ? (await trainRun(sparse)).instances : [])];
+  const extra = [C7.denseRun(), C7.sparseRun()].flatMap((r) => (r ? [r] : []));
+  models = [...run.instances, ...(await Promise.all(extra.map((r) => trainRun(r)))).flatMap((r) => r.instances)];
   alive = await trainRun(C7.runAliveHalves());
   for (const t of [...models, ...alive.instances]) comp.set(t, computation(t));
 });
 
-describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds${C7.sparseSeeds.length ? `, ${C7.seeds.length + C7.sparseSeeds.length} at p ≤ ${SPARSE_P[0]}` : ''}; monosemantic = top weight ≥ ${MONO_SHARE * 100}% of Σw²; computed = relative error ≤ ${COMPUTED_MAX})`, () => {
+describe(`C7 absolute value, n=${C7.n}, m=${C7.m} (${C7.seeds.length} seeds${C7.denseSeeds.length ? `, ${C7.seeds.length + C7.denseSeeds.length} at p = 1` : ''}${C7.sparseSeeds.length ? `, ${C7.seeds.length + C7.sparseSeeds.length} at p ≤ ${SPARSE_P[0]}` : ''}; monosemantic = top weight ≥ ${MONO_SHARE * 100}% of Σw²; computed = relative error ≤ ${COMPUTED_MAX})`, () => {
   it(`C7.1 dense (p = 1): neurons monosemantic, ≥ ${PAIRED_MIN * 100}% of them in ReLU(x_i)/ReLU(−x_i) pairs, each pair computing |x_i|`, () => {
     const verdicts = at(1).map((t) => {
       const s = polysemanticity(t.params);

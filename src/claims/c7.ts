@@ -12,8 +12,8 @@ const shape = byTier({
   // The paper's n = 100, m = 40 costs ~100 s per dense instance on one core (cost ∝ batch·n·m), so the
   // default tier shrinks to n = 20, m = 8: the same 2.5 features per neuron, 25× cheaper per step, with
   // the paper's 10,000 steps and batch 1024 (≈ 15 s per seed for all seven densities).
-  default: { n: 20, m: 8, seeds: [1, 2, 3], sparseSeeds: [4, 5, 6, 7, 8, 9] },
-  paper: { n: 100, m: 40, seeds: [1, 2], sparseSeeds: [] as number[] },
+  default: { n: 20, m: 8, seeds: [1, 2, 3], sparseSeeds: [4, 5, 6, 7, 8, 9], denseSeeds: [4, 5, 6, 7, 8, 9] },
+  paper: { n: 100, m: 40, seeds: [1, 2], sparseSeeds: [] as number[], denseSeeds: [] as number[] },
 });
 
 /** the sparse feature probabilities C7.2, C7.4 and C7.5 look at */
@@ -30,6 +30,10 @@ export const C7 = {
    *  models cut their sd by √3. Sparse models are cheap (≈ 0.5 s each): a run of their own, so the main
    *  sweep's cache stands. */
   sparseSeeds: seedList(shape.sparseSeeds),
+  /** Extra seeds at p = 1 (default tier) for C7.1's per-seed check: with 3 dense seeds it needs 2 of 3, and 60
+   *  passing seeds over 20 flake seed sets bound that at 0.69% — most of the spec's 0.99%. 9 seeds (7 of 9
+   *  needed) put the same pooled evidence far lower. Own run, so the other caches stand. */
+  denseSeeds: seedList(shape.denseSeeds),
   /** feature probabilities p = 1 − S */
   densities: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
   /** All importances 1, not the 0.8^i of one reference: with 0.8^i and n = 100, features beyond the
@@ -51,6 +55,11 @@ export const C7 = {
   sparseRun(): RunConfig | null {
     if (!this.sparseSeeds.length) return null;
     return { ...this.run(), instances: SPARSE_P.flatMap((p) => this.sparseSeeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))) };
+  },
+  /** The extra dense (p = 1) seeds; null when the tier has none. */
+  denseRun(): RunConfig | null {
+    if (!this.denseSeeds.length) return null;
+    return { ...this.run(), instances: this.denseSeeds.map((seed) => ({ sparsity: 0, importance: this.importance(), seed })) };
   },
   /** C7.5's intervention: every sparse model (run() and sparseRun()) again from the same draws with
    *  W2 ← |W2| ('alive-halves'), so no half-function starts with a dead output. Same namespace and seeds:
