@@ -236,7 +236,7 @@ export function renderSites(sites: MarginSite[]): string {
   return [
     '| test | call site | check | scale | runs | mean margin | sd | 95% bound on P(fail) |',
     '|---|---|---|---|---|---|---|---|',
-    ...sites.map((x) => `| ${x.id} | ${x.site} | ${x.op} ${x.limits.length > 1 ? `${num(x.limits[0])}…${num(x.limits.at(-1)!)}` : num(x.limits[0])} | ${x.scale === 'log' ? 'log10' : x.scale} | ${x.margins.length} | ${num(x.mean)} | ${num(x.sd)} | ${x.constant ? 'constant (not bounded)' : `≤ ${pctFine(x.bound)}`} |`),
+    ...sites.map((x) => `| ${x.id} | ${x.site} | ${x.op} ${x.limits.length > 1 ? `${num(x.limits[0])}…${num(x.limits.at(-1)!)}` : num(x.limits[0])} | ${x.scale === 'log' ? 'log10' : x.scale} | ${x.margins.length} | ${num(x.mean)} | ${num(x.sd)} | ${x.boundFromFailures ? `≤ ${pctFine(x.bound)} (failed ${x.failedRuns} of ${x.margins.length} runs: Clopper–Pearson)` : x.constant ? 'constant (not bounded)' : `≤ ${pctFine(x.bound)}`} |`),
   ].join('\n');
 }
 
@@ -246,7 +246,7 @@ export function boundsNote(K: number): string {
   return [
     `Run-level bound: one-sided 95% Clopper–Pearson on the failing runs (0 of ${K}: ≤ ${pct(zero)}; showing < 1% this way takes ~300 clean runs).`,
     'Per-seed checks (`toHoldForSeeds`, pass when ≥ min of N seeds pass): q is the one-sided 95% Clopper–Pearson bound on the per-seed failure rate from all K·N pooled seeds, and P(Binomial(N, q) > N − min) bounds the check\'s false-fail rate (seeds failing independently).',
-    'Threshold checks (`toBeAtLeast/AtMost/Above/Below` on a pooled statistic): each call site\'s worst margin per run (a positive statistic on the log10 or linear scale, whichever leaves the margins less skewed; a ½-step continuity correction for integer ones) is modelled as normal; with 95% confidence (Bonferroni over Student-t on the mean and χ² on the sd) the chance of a margin past the threshold is at most Φ(−mean_lo / sd_hi). A site whose margin was the same in every run has no spread to model: it is listed as constant and left out of the sum.',
+    'Threshold checks (`toBeAtLeast/AtMost/Above/Below` on a pooled statistic): each call site\'s worst margin per run (a positive statistic on the log10 or linear scale, whichever leaves the margins less skewed; a ½-step continuity correction for integer ones) is modelled as normal; with 95% confidence (Bonferroni over Student-t on the mean and χ² on the sd) the chance of a margin past the threshold is at most Φ(−mean_lo / sd_hi). A site that failed in some runs gets at least the Clopper–Pearson bound on those failures (a second mode — a local minimum some seed sets fall into — fails more often than a normal fit says). A site whose margin was the same in every run has no spread to model: it is listed as constant and left out of the sum.',
     'A test\'s modelled bound sums its checks\' bounds (union bound). It is its false-fail bound only when every assertion it makes is modelled (equality and shape checks are counted as "unmodelled") and every failing run is explained by a modelled check; otherwise ✗, and the run-level bound is what holds.',
   ].join('\n');
 }

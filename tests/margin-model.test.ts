@@ -10,6 +10,7 @@ import { marginHolds, poolMargins, scalesOf, signedMargin, skewness, unmodelledC
 import { testModels } from '../scripts/flake.js';
 import type { MarginLine } from '../src/claims/margins.js';
 import type { SpecRun } from '../scripts/lib/vitest-json.js';
+import { clopperPearsonUpper } from '../src/stats/proportion.js';
 
 describe('normal-theory helpers (reference values from R / scipy)', () => {
   it('Φ, Student t and χ² quantiles, incomplete gamma and beta', () => {
@@ -103,6 +104,18 @@ describe('pooling threshold checks per call site', () => {
     const sites = poolMargins([3, 4, 3, 5, 4, 3, 4].map((v) => ({ margins: [line('K', 'k:1', v, 3, '>=')] })));
     expect(sites[0].scale).toBe('integer');
     expect(sites[0].bound).toBeGreaterThan(0.01);
+  });
+
+  it('observed failures floor the bound: a second mode the normal fit misses (C1.2 at K = 40)', () => {
+    // 38 runs far on the passing side, 2 in a second mode past the threshold: the normal fit alone says < 1%
+    const values = [...Array.from({ length: 38 }, (_, k) => 0.004 + 0.0002 * (k % 7)), 1.002, 1.006];
+    const [site] = poolMargins(values.map((v) => ({ margins: [line('C', 'c:1', v, 0.5, '<')] })));
+    expect(site.failedRuns).toBe(2);
+    expect(site.boundFromFailures).toBe(true);
+    expect(site.bound).toBeCloseTo(clopperPearsonUpper(2, 40), 12); // ≈ 14.9%
+    const [clean] = poolMargins(values.slice(0, 38).map((v) => ({ margins: [line('C', 'c:1', v, 0.5, '<')] })));
+    expect(clean).toMatchObject({ failedRuns: 0, boundFromFailures: false });
+    expect(clean.bound).toBeLessThan(0.01);
   });
 
   it('per test: unmodelled assertions and unexplained failures void the modelled bound', () => {
