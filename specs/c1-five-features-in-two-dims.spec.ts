@@ -21,7 +21,9 @@ import { directions2d } from '../src/figures/directions-2d.js';
 import { renderPng } from '../src/figures/render.js';
 
 let run: TrainedRun;
-const at = (S: number) => run.instances.filter((t) => t.config.sparsity === S);
+/** the sweep's models and the extra S = 0.8 seeds (C1.pairSeeds) */
+let models: TrainedInstance[];
+const at = (S: number) => models.filter((t) => t.config.sparsity === S);
 const best = (S: number): TrainedInstance => {
   const xs = at(S);
   return xs[argmin(xs.map((t) => t.finalLoss))];
@@ -30,9 +32,11 @@ const shapes = (S: number) => at(S).map((t) => shape2d(t.params));
 
 beforeAll(async () => {
   run = await trainRun(C1.run());
+  const pairs = C1.pairRun();
+  models = [...run.instances, ...(pairs ? (await trainRun(pairs)).instances : [])];
 });
 
-describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`, () => {
+describe(`C1 five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`, () => {
   it('C1.1 dense: (almost) every seed represents only the top 2 features, orthogonally', () => {
     const verdicts = at(0).map((t) => {
       const s = shape2d(t.params);
@@ -46,6 +50,12 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
   it('C1.2 S=0.8: the best of N forms two antipodal pairs, dropping the least important feature', () => {
     const b = best(0.8);
     record('C1.2', { what: 'shapes over seeds at S=0.8', value: count(shapes(0.8)), paper: 'four features as two antipodal pairs' });
+    // The best of N can be the optimum only if some seed reached it, and a seed does ≈ 30% of the time (the
+    // common local minimum keeps feature 4 and drops feature 3): the claim's risk is all N seeds missing it.
+    // Asked as per-seed verdicts (≥ 1 of N), so the flake check models that risk as what it is.
+    const reached = at(0.8).map((t) => verdict(t.config.seed, shape2d(t.params) === 'antipodal-pairs' && featureNorms(t.params)[4] < 0.5, `${shape2d(t.params)}, ‖W_4‖ = ${featureNorms(t.params)[4].toFixed(2)}`));
+    record('C1.2', { what: 'seeds reaching two antipodal pairs without feature 4', value: `${reached.filter((v) => v.pass).length}/${reached.length}` });
+    expect(reached).toHoldForSeeds(1);
     expect(b.params).toBeShape('antipodal-pairs');
     expect(featureNorms(b.params)[4]).toBeBelow(0.5);
   });
@@ -60,6 +70,8 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds, toleranc
       tolerance: `gaps 72° ± ${SHAPE_TOL.angleDeg}°, norms ± ${SHAPE_TOL.normSpread * 100}%`,
     });
     record('C1.3', { what: 'shapes over seeds at S=0.9', value: count(shapes(0.9)) });
+    // as in C1.2: some seed must reach the pentagon (≈ 64% of seeds do)
+    expect(at(0.9).map((t) => verdict(t.config.seed, shape2d(t.params) === 'pentagon', shape2d(t.params)))).toHoldForSeeds(1);
     expect(b.params).toBeShape('pentagon');
     // The pentagon is the optimum, not a lucky seed: it has lower loss than all the local minima.
     const xs = at(0.9);
