@@ -3,7 +3,7 @@ import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
 import { byTier } from '../tier.js';
-import { seedList, seedsUpTo } from './seeds.js';
+import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
 
 export const C1 = {
   id: 'C1',
@@ -29,7 +29,6 @@ export const C1 = {
   },
   /** The extra S = 0.8 seeds (same settings as run()); null when the tier has none. */
   pairRun(): RunConfig | null {
-    if (!this.pairSeeds.length) return null;
-    return { ...this.run(), instances: this.pairSeeds.map((seed) => ({ sparsity: this.pairS, importance: geometricImportance(5, 0.9), seed })) };
+    return extraSeedsRun(this.run(), [{ sparsity: this.pairS, importance: geometricImportance(5, 0.9) }], this.pairSeeds);
   },
 };

@@ -4,7 +4,7 @@ import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
-import { seedList } from './seeds.js';
+import { extraSeedsRun, seedList } from './seeds.js';
 
 const shape = byTier({
   // The paper's n = 400, m = 30. The default tier shrinks to n = 100, m = 10 (the 10:1 ratio of the
@@ -47,13 +47,17 @@ export const C4 = {
    *  seeds at the two window points add ≈ 8 square-antiprism models (0.75 per seed). A run of its own, so the
    *  sweep's and geometryRun's caches stand (≈ 4 s per model on one core). */
   polytopeSeeds: seedList(byTier({ default: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], paper: [] as number[] })),
+  /** Sweep point k: S = 1 − 1/x_k, all importances 1. */
+  point(k: number): { sparsity: number; importance: number[] } {
+    return { sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1) };
+  },
   run(): RunConfig {
     return {
       namespace: 'C4',
       model: { kind: 'relu-output', n: this.n, m: this.m },
       data: { kind: 'independent' },
       train: { ...DEFAULT_TRAIN, steps: this.steps, batch: this.batch },
-      instances: this.xs.flatMap((x) => this.seeds.map((seed) => ({ sparsity: 1 - 1 / x, importance: new Array(this.n).fill(1), seed }))),
+      instances: this.xs.flatMap((_, k) => this.seeds.map((seed) => ({ ...this.point(k), seed }))),
     };
   },
   /** Sweep indices of the geometry window (extra seeds train there). */
@@ -66,19 +70,11 @@ export const C4 = {
   },
   /** The polytope window's extra run (null when the tier has none), laid out as geometryRun(). */
   polytopeRun(): RunConfig | null {
-    if (!this.polytopeSeeds.length) return null;
-    return {
-      ...this.run(),
-      instances: this.polytopeIndices().flatMap((k) => this.polytopeSeeds.map((seed) => ({ sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1), seed }))),
-    };
+    return extraSeedsRun(this.run(), this.polytopeIndices().map((k) => this.point(k)), this.polytopeSeeds);
   },
   /** The geometry claims' extra runs (null when the tier has no extra seeds): instance j is sweep index
    *  geometryIndices()[⌊j / #seeds⌋] with seed geometrySeeds[j mod #seeds]. */
   geometryRun(): RunConfig | null {
-    if (!this.geometrySeeds.length) return null;
-    return {
-      ...this.run(),
-      instances: this.geometryIndices().flatMap((k) => this.geometrySeeds.map((seed) => ({ sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1), seed }))),
-    };
+    return extraSeedsRun(this.run(), this.geometryIndices().map((k) => this.point(k)), this.geometrySeeds);
   },
 };

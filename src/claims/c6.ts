@@ -4,7 +4,7 @@ import type { Params, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
 import { byTier } from '../tier.js';
-import { seedList, seedsUpTo } from './seeds.js';
+import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
 import { featureNorms } from '../metrics/features.js';
 import { polysemanticity } from '../metrics/polysemanticity.js';
 
@@ -40,8 +40,7 @@ export const C6 = {
   },
   /** The extra dense-regime seeds (same settings as run()); null when the tier has none. */
   denseRun(): RunConfig | null {
-    if (!this.denseSeeds.length) return null;
-    return { ...this.run(), instances: this.dense.flatMap((sparsity) => this.denseSeeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, this.decay), seed }))) };
+    return extraSeedsRun(this.run(), this.dense.map((sparsity) => ({ sparsity, importance: geometricImportance(this.n, this.decay) })), this.denseSeeds);
   },
 };
 

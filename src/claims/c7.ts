@@ -3,7 +3,7 @@
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
-import { seedList } from './seeds.js';
+import { extraSeedsRun, seedList } from './seeds.js';
 import { initParams } from '../models.js';
 import { instanceStreams } from '../instance.js';
 import { absErrors, type AbsErrors } from '../metrics/evaluate.js';
@@ -53,13 +53,11 @@ export const C7 = {
   },
   /** The extra sparse-density seeds (same namespace and settings as run()); null when the tier has none. */
   sparseRun(): RunConfig | null {
-    if (!this.sparseSeeds.length) return null;
-    return { ...this.run(), instances: SPARSE_P.flatMap((p) => this.sparseSeeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))) };
+    return extraSeedsRun(this.run(), SPARSE_P.map((p) => ({ sparsity: 1 - p, importance: this.importance() })), this.sparseSeeds);
   },
   /** The extra dense (p = 1) seeds; null when the tier has none. */
   denseRun(): RunConfig | null {
-    if (!this.denseSeeds.length) return null;
-    return { ...this.run(), instances: this.denseSeeds.map((seed) => ({ sparsity: 0, importance: this.importance(), seed })) };
+    return extraSeedsRun(this.run(), [{ sparsity: 0, importance: this.importance() }], this.denseSeeds);
   },
   /** C7.5's intervention: every sparse model (run() and sparseRun()) again from the same draws with
    *  W2 ← |W2| ('alive-halves'), so no half-function starts with a dead output. Same namespace and seeds:

@@ -1,6 +1,7 @@
 // Seed lists of the claims, shiftable for flake checks: `TMS_SEED_OFFSET=<k>` adds k to every seed, so a
 // spec can be rerun on independent seed sets (scripts/flake.ts uses offsets 1000, 2000, …) without editing it.
 import { envFlag, envInt } from '../env.js';
+import type { InstanceConfig, RunConfig } from '../types.js';
 
 /** Largest offset: keeps seeds (≤ a few hundred in the claims) far below the seed limit 2^31 − 1. */
 export const MAX_SEED_OFFSET = 1_000_000_000;
@@ -33,4 +34,14 @@ export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function shiftedSeed(seed: number, stride = 1, env: NodeJS.ProcessEnv = process.env): number {
   return seed + seedOffset(env) * stride;
+}
+
+/**
+ * More seeds at some of a claim's points, as a run of its own: the base run's settings, one instance per
+ * (point, seed), point-major. Where a claim's evidence is thin it adds seeds this way, and the base run keeps
+ * its cache key and its cached models. Null when there are no extra seeds (e.g. the paper tier).
+ */
+export function extraSeedsRun(base: RunConfig, points: Omit<InstanceConfig, 'seed'>[], seeds: readonly number[]): RunConfig | null {
+  if (!seeds.length) return null;
+  return { ...base, instances: points.flatMap((point) => seeds.map((seed) => ({ ...point, seed }))) };
 }
