@@ -9,7 +9,7 @@ import '../src/figures/matchers.js';
 import '../src/claims/matchers.js';
 import { verdict } from '../src/claims/matchers.js';
 import { C1 } from '../src/claims/c1.js';
-import { trainRun } from '../src/train.js';
+import { trainInstances, trainRun } from '../src/train.js';
 import { record } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
 import { skipFigures } from '../src/claims/seeds.js';
@@ -32,8 +32,7 @@ const shapes = (S: number) => at(S).map((t) => shape2d(t.params));
 
 beforeAll(async () => {
   run = await trainRun(C1.run());
-  const pairs = C1.pairRun();
-  models = [...run.instances, ...(pairs ? (await trainRun(pairs)).instances : [])];
+  models = [...run.instances, ...(await trainInstances(C1.pairRun()))];
 });
 
 describe(`C1 five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`, () => {

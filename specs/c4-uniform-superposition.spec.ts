@@ -11,11 +11,11 @@ import '../src/claims/matchers.js';
 import { verdict } from '../src/claims/matchers.js';
 import { C4, GEOMETRY_MAX_X, POLYTOPE_X } from '../src/claims/c4.js';
 import { CLUSTER_TOL, FRACTION_TOL, fractionClustering, PLATEAU_BAND, plateau, sweepPoint, type SweepPoint } from '../src/claims/c4-measures.js';
-import { trainRun } from '../src/train.js';
+import { trainInstances, trainRun } from '../src/train.js';
 import { record } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
 import { skipFigures } from '../src/claims/seeds.js';
-import type { Params, TrainedRun } from '../src/types.js';
+import type { Params, TrainedInstance, TrainedRun } from '../src/types.js';
 import { column, featureDimensionality } from '../src/metrics/features.js';
 import { classifyGroup, cos2Matrix, featureGroups, maxCrossGroupCos2, POLYTOPES } from '../src/metrics/geometry-graph.js';
 import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.js';
@@ -44,13 +44,11 @@ let curves: SweepPoint[][];
 beforeAll(async () => {
   run = await trainRun(C4.run());
   points = run.instances.map((t, k) => sweepPoint(t.params, C4.xs[k]));
-  const extra = C4.geometryRun();
-  const extraRun = extra ? await trainRun(extra) : null;
-  const at = C4.geometryIndices();
-  const extras = (extraRun?.instances ?? []).map((t, j) => ({ x: C4.xs[at[Math.floor(j / C4.geometrySeeds.length)]], params: t.params, s: j % C4.geometrySeeds.length }));
-  const window = C4.polytopeRun();
-  const inWindow = C4.polytopeIndices();
-  const polytopeModels = window ? (await trainRun(window)).instances.map((t, j) => ({ x: C4.xs[inWindow[Math.floor(j / C4.polytopeSeeds.length)]], params: t.params })) : [];
+  // an extra run's instance j is sweep point indices[⌊j / #seeds⌋] with its (j mod #seeds)-th seed
+  const located = (instances: TrainedInstance[], indices: number[], seeds: number[]) =>
+    instances.map((t, j) => ({ x: C4.xs[indices[Math.floor(j / seeds.length)]], params: t.params, s: j % seeds.length }));
+  const extras = located(await trainInstances(C4.geometryRun()), C4.geometryIndices(), C4.geometrySeeds);
+  const polytopeModels = located(await trainInstances(C4.polytopeRun()), C4.polytopeIndices(), C4.polytopeSeeds);
   geometry = [...run.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })), ...extras, ...polytopeModels];
   curves = [points, ...C4.geometrySeeds.map((_, s) => extras.filter((e) => e.s === s).map((e) => sweepPoint(e.params, e.x)))];
 });

@@ -13,7 +13,7 @@ import '../src/figures/matchers.js';
 import '../src/claims/matchers.js';
 import { verdict } from '../src/claims/matchers.js';
 import { C6, ownershipPairs } from '../src/claims/c6.js';
-import { trainRun } from '../src/train.js';
+import { trainInstances, trainRun } from '../src/train.js';
 import { record, recordClaim } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
 import { skipFigures } from '../src/claims/seeds.js';
@@ -66,8 +66,7 @@ const TREND_Z_MIN = 3.09;
 beforeAll(async () => {
   recordClaim('C6', { title: C6.title, paper: 'With a ReLU on the hidden layer, neurons are monosemantic in the dense regime and polysemantic in the sparse regime; more important features are more likely to get a monosemantic neuron.' });
   run = await trainRun(C6.run());
-  const dense = C6.denseRun();
-  models = [...run.instances, ...(dense ? (await trainRun(dense)).instances : [])];
+  models = [...run.instances, ...(await trainInstances(C6.denseRun()))];
   for (const t of models) heldOut.set(t, heldOutLoss(t.params, t.config, run.config.data, HELD_OUT_SAMPLES, `C6/held-out/S=${t.config.sparsity}`));
 });
 

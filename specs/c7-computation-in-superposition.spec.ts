@@ -16,7 +16,7 @@ import '../src/figures/matchers.js';
 import '../src/claims/matchers.js';
 import { verdict } from '../src/claims/matchers.js';
 import { aliveAtInit, C7, COMPUTED_MAX, computation, SPARSE_P, type Computation } from '../src/claims/c7.js';
-import { trainRun } from '../src/train.js';
+import { trainInstances, trainRun } from '../src/train.js';
 import { record, recordClaim } from '../src/claims/record.js';
 import { tier } from '../src/tier.js';
 import { skipFigures } from '../src/claims/seeds.js';
@@ -52,8 +52,7 @@ const LOTTERY_POOLED_MIN = 0.85;
 beforeAll(async () => {
   recordClaim('C7', { title: C7.title, paper: 'Dense: monosemantic neurons, often in pairs computing ReLU(x_i) and ReLU(−x_i). Sparse: the model computes |x| for more features than it has neurons, with polysemantic neurons.' });
   run = await trainRun(C7.run());
-  const extra = [C7.denseRun(), C7.sparseRun()].flatMap((r) => (r ? [r] : []));
-  models = [...run.instances, ...(await Promise.all(extra.map((r) => trainRun(r)))).flatMap((r) => r.instances)];
+  models = [...run.instances, ...(await trainInstances(C7.denseRun(), C7.sparseRun()))];
   alive = await trainRun(C7.runAliveHalves());
   for (const t of [...models, ...alive.instances]) comp.set(t, computation(t));
 });

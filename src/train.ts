@@ -1,7 +1,7 @@
 // The one entry point specs, the CLI and the benchmark use to get a trained run: validated config in,
 // cached-or-trained run out. Runs are shared across specs through the cache (and, within a process,
 // through a memo of in-flight promises).
-import type { RunConfig, TrainedRun } from './types.js';
+import type { RunConfig, TrainedInstance, TrainedRun } from './types.js';
 import type { Engine, Progress } from './engines/engine.js';
 import { getEngine } from './engines/select.js';
 import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './cache.js';
@@ -22,6 +22,12 @@ export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Prom
   const run = await getRun(config, opts);
   if (process.env.VITEST) noteRun(run); // claims report: which seeds / engine / time a claim's spec used
   return run;
+}
+
+/** The trained instances of several runs, in order; null entries (a tier without that extra run) are skipped. */
+export async function trainInstances(...configs: (RunConfig | null)[]): Promise<TrainedInstance[]> {
+  const runs = await Promise.all(configs.flatMap((c) => (c ? [trainRun(c)] : [])));
+  return runs.flatMap((r) => r.instances);
 }
 
 async function getRun(config: RunConfig, opts: TrainOptions): Promise<TrainedRun> {
