@@ -52,7 +52,10 @@ describe(`C1 five features in two dimensions (${C1.seeds.length} seeds${C1.pairS
     // The best of N can be the optimum only if some seed reached it, and a seed does ≈ 30% of the time (the
     // common local minimum keeps feature 4 and drops feature 3): the claim's risk is all N seeds missing it.
     // Asked as per-seed verdicts (≥ 1 of N), so the flake check models that risk as what it is.
-    const reached = at(0.8).map((t) => verdict(t.config.seed, shape2d(t.params) === 'antipodal-pairs' && featureNorms(t.params)[4] < 0.5, `${shape2d(t.params)}, ‖W_4‖ = ${featureNorms(t.params)[4].toFixed(2)}`));
+    const reached = at(0.8).map((t) => {
+      const [shape, w4] = [shape2d(t.params), featureNorms(t.params)[4]];
+      return verdict(t.config.seed, shape === 'antipodal-pairs' && w4 < 0.5, `${shape}, ‖W_4‖ = ${w4.toFixed(2)}`);
+    });
     record('C1.2', { what: 'seeds reaching two antipodal pairs without feature 4', value: `${reached.filter((v) => v.pass).length}/${reached.length}` });
     expect(reached).toHoldForSeeds(1);
     expect(b.params).toBeShape('antipodal-pairs');

@@ -74,7 +74,10 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
   it(`C6.1 dense (S ∈ {0, 0.5}): the best of N has one monosemantic neuron per top-5 feature; pooled over seeds ≥ ${DENSE_POOLED_MIN * 100}% of neurons are monosemantic`, () => {
     const dense = C6.dense.flatMap((S) => at(S).map((t) => ({ S, t, s: polysemanticity(t.params) })));
     const pooled = dense.reduce((a, { s }) => a + s.mono, 0) / (dense.length * C6.m);
-    const bests = C6.dense.map((S) => ({ S, p: best(S).params, s: polysemanticity(best(S).params), seed: best(S).config.seed, of: at(S).length }));
+    const bests = C6.dense.map((S) => {
+      const t = best(S);
+      return { S, p: t.params, s: polysemanticity(t.params), seed: t.config.seed, of: at(S).length };
+    });
     record('C6.1', {
       what: 'dense models, per seed: monosemantic neurons and the features owning them',
       value: dense.map(({ S, t, s }) => `S=${S} seed ${t.config.seed}: ${s.mono} mono, ${s.poly} poly; owners [${s.owners}]; top-weight shares ${neurons(t.params).map((x) => x.share.toFixed(2)).join(' ')}`),
@@ -98,7 +101,10 @@ describe(`C6 privileged basis, ReLU hidden, n=${C6.n}, m=${C6.m}, importance ${C
     const sparse = C6.sparsities.filter((S) => S >= SPARSE_FROM);
     const pooled = mean(sparse.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
     const densePooled = mean(C6.dense.flatMap((S) => shares[C6.sparsities.indexOf(S)]));
-    const bests = C6.sparsities.map((S) => ({ S, p: best(S).params, ...polysemanticity(best(S).params) }));
+    const bests = C6.sparsities.map((S) => {
+      const p = best(S).params;
+      return { S, p, ...polysemanticity(p) };
+    });
     record('C6.2', {
       what: 'polysemantic share of live neurons per S (per seed)',
       value: Object.fromEntries(C6.sparsities.map((S, k) => [S, shares[k].map((v) => +v.toFixed(2))])),
