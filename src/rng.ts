@@ -32,6 +32,15 @@ export class Rng {
     for (let i = 0; i < 15; i++) this.nextU32(); // discard warm-up outputs
   }
 
+  /** The generator's 4 state words (wasm-data.ts continues the same stream in WebAssembly). */
+  saveState(to: Int32Array, at: number): void {
+    to[at] = this.a; to[at + 1] = this.b; to[at + 2] = this.c; to[at + 3] = this.d;
+  }
+
+  loadState(from: Int32Array, at: number): void {
+    this.a = from[at]; this.b = from[at + 1]; this.c = from[at + 2]; this.d = from[at + 3];
+  }
+
   nextU32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
