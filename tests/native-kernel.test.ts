@@ -19,6 +19,10 @@ describe.each(MODEL_KINDS)('%s kernels', (kind) => {
     [30, 9, 0.7, 33],
     [9, 12, 0.97, 40],
     [11, 131, 0.8, 20], // beyond the JS kernel's unrolling (it runs the reference there); many SIMD locals
+    [40, 30, 0.9, 200], // several blocks of samples, the last one partial; m split into register chunks
+    [17, 3, 0.5, 129], // odd batch: the forward tile's single-sample tail
+    [3, 2, 0, 65], // n below the forward tile (8 features): a narrower tile
+    [2, 1, 0.99, 300], // nearly empty batch
   ])('n=%i m=%i S=%f B=%i: bit-identical loss and gradients', (n, m, S, B) => {
     const t = MODEL_TRAITS[kind];
     const rng = new Rng(`kernel-test/${kind}/${n}/${m}`);

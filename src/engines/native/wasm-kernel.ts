@@ -1,0 +1,503 @@
+// WebAssembly SIMD version of kernel.ts's forwardBackward, bit-identical to it (tests/native-kernel.test.ts).
+// JS evaluates the reference in doubles and rounds to float32 on every Float32Array store; here the same
+// doubles live in f64x2 lanes and each float32 store becomes demote+promote (round to float32 and back).
+// No fused multiply-add, no reassociation: every element's sum is added in the reference's order; only
+// the order in which independent elements are visited changes, which is what makes it fast.
+// One module per (model traits, n, m, batch), with m unrolled (padded to even; pad lanes stay 0) and every
+// address a constant. The batch is processed in blocks of BLOCK samples (their activations stay in cache):
+//  enc      hidden pre-activations of the block, feature-major (each E_i chunk held in registers);
+//  fwdFeat  decoder pre-activations, a tile of 2 samples × 8 features at a time, then per sample the loss
+//           and the output gradient g_bi, in the reference's (b, i) order; active (b, i) listed per sample;
+//  transpose the active list, feature-major;
+//  gdPass   gD_i += g_bi h_b with gD_i's chunk held in registers across the block's samples;
+//  dhPass   dh_b = Σ_i g_bi D_i (masked by the hidden ReLU), the sample's chunk held in registers;
+//  gePass   after the last block: gE_i += x_bi dh_b over column i (continuing gD for tied weights).
+// A chunk is at most CHUNK f64x2 registers, so nothing spills from the 16 XMM registers.
+import { setFlagsFromString } from 'node:v8';
+import type { Batch } from '../../data.js';
+import type { ModelTraits } from '../../models.js';
+import type { Grads } from './kernel.js';
+import { F64, I32, op, V128, wasmModule, type Code, type FuncDef } from './wasm-asm.js';
+import { Frame, inc, round32, whileLt } from './wasm-frame.js';
+import { WasmColumns } from './wasm-data.js';
+
+/** Samples per block. */
+const BLOCK = 64;
+/** f64x2 accumulators per chunk. */
+const CHUNK = 8;
+
+/** Split k-pairs [0, P) into near-equal chunks of at most CHUNK. */
+function chunksOf(P: number): [number, number][] {
+  const nc = Math.ceil(P / CHUNK);
+  const out: [number, number][] = [];
+  for (let c = 0, c0 = 0; c < nc; c++) {
+    const L = Math.floor(P / nc) + (c < P % nc ? 1 : 0);
+    out.push([c0, L]);
+    c0 += L;
+  }
+  return out;
+}
+
+interface Layout {
+  P: number; mp: number; np: number; F: number; size: number;
+  at: Record<string, number>;
+}
+
+function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
+  const P = Math.ceil(m / 2);
+  const mp = 2 * P;
+  const F = n >= 8 ? 8 : 2 * Math.ceil(n / 2); // features per forward tile
+  const np = Math.ceil(n / F) * F;
+  const BS = Math.min(BLOCK, B);
+  const sizes: [string, number][] = [
+    ['state', 16], ['x', 4 * B * n], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
+    ['imp', 8 * np], ['E64', 8 * n * mp], ['D64', t.tied ? 0 : 8 * n * mp], ['DT', 8 * m * np], ['bias64', 8 * np],
+    ['H', 8 * BS * mp], ['S', 8 * 2 * np], ['gb', 4 * n], ['gb64', 8 * np], ['actRow', 4 * (BS + 1)], ['actI', 4 * BS * n], ['actG', 8 * BS * n],
+    ['fcnt', 4 * (n + 1)], ['fcur', 4 * n], ['fH', 4 * BS * n], ['fG', 8 * BS * n], ['gD64', 8 * n * mp], ['dh64', 8 * B * mp],
+    ['gW', 4 * (n * m + 2)], ['gW2', t.tied ? 0 : 4 * (n * m + 2)],
+  ];
+  const at: Record<string, number> = {};
+  let end = 0;
+  for (const [name, bytes] of sizes) {
+    at[name] = end;
+    end += Math.ceil(bytes / 16) * 16;
+  }
+  if (t.tied) at.D64 = at.E64;
+  return { P, mp, np, F, size: end, at };
+}
+
+const c32 = (v: number): Code => op.i32(v);
+/** i32 address `base + f.get(idx) * stride` */
+const addr = (f: Frame, base: number, idx: string, stride: number): Code =>
+  [...f.get(idx), ...c32(stride), ...op.i32Mul, ...c32(base), ...op.i32Add];
+const each = <X>(xs: X[], g: (x: X, k: number) => Code): Code => xs.flatMap(g);
+const range = (k: number) => Array.from({ length: k }, (_, j) => j);
+type Fn = Omit<FuncDef, 'name' | 'results'>;
+const fn = (f: Frame, body: Code): Fn => ({ params: f.params, locals: f.locals, body });
+
+// Function indices (the order of the module's function list below).
+const RUN = 0, ENC = 1, FWD = 2, TRANSPOSE = 3, GD = 4, DH = 5, GE = 6;
+
+function vecLocals(f: Frame, prefix: string, k: number): void {
+  for (let j = 0; j < k; j++) f.local(`${prefix}${j}`, V128);
+}
+
+/** run(c) → Σ loss terms: zeroes the accumulators, runs every block, then the encoder gradient. */
+function runFn(L: Layout, n: number, B: number): Fn {
+  const { at, mp } = L;
+  const f = new Frame();
+  f.param('c', F64);
+  for (const l of ['q', 'b0', 'nb']) f.local(l, I32);
+  f.local('loss', F64);
+  const zero = (base: number, bytes: number): Code => [
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(Math.ceil(bytes / 16) * 16), [...f.get('q'), ...op.v128Zero, ...op.v128Store(base), ...inc(f, 'q', 16)]),
+  ];
+  const BS = Math.min(BLOCK, B);
+  return fn(f, [
+    ...zero(at.gD64, 8 * n * mp), ...zero(at.gb64, 8 * n),
+    // cur[i] = colPtr[i]: where column i's next block starts
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(4 * n), [...f.get('q'), ...f.get('q'), ...op.i32Load(at.colPtr), ...op.i32Store(at.cur), ...inc(f, 'q', 4)]),
+    ...whileLt(f, 'b0', c32(B), [
+      ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...op.i32LtU, ...op.select, ...f.set('nb'),
+      ...f.get('b0'), ...f.get('nb'), ...op.call(ENC),
+      ...f.get('b0'), ...f.get('nb'), ...f.get('loss'), ...f.get('c'), ...op.call(FWD), ...f.set('loss'),
+      ...f.get('nb'), ...op.call(TRANSPOSE),
+      ...op.call(GD),
+      ...f.get('b0'), ...f.get('nb'), ...op.call(DH),
+      ...inc(f, 'b0', BS),
+    ]),
+    ...op.call(GE),
+    // gb = float32(gb64)
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(4 * n), [...f.get('q'), ...f.get('q'), ...c32(1), ...op.i32Shl, ...op.f64Load(at.gb64), ...op.f32Demote, ...op.f32Store(at.gb), ...inc(f, 'q', 4)]),
+    ...f.get('loss'),
+  ]);
+}
+
+/** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
+function encFn(t: ModelTraits, L: Layout, n: number): Fn {
+  const { at, mp, P } = L;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  for (const l of ['q', 'i', 'j', 'jj', 'je', 'bend', 'r', 'hr', 'o']) f.local(l, I32);
+  f.local('v', V128);
+  vecLocals(f, 'e', CHUNK);
+  const chunkLoop = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(16 * (c0 + l)), ...f.set(`e${l}`)]),
+    ...f.get('j'), ...f.set('jj'),
+    ...op.block, ...op.loop,
+    ...f.get('jj'), ...f.get('je'), ...op.i32GeU, ...op.brIf(1),
+    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...f.tee('r'), ...f.get('bend'), ...op.i32GeU, ...op.brIf(1),
+    ...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(8 * mp), ...op.i32Mul, ...f.set('hr'),
+    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat, ...f.set('v'),
+    // h_k = fround(h_k + v · E_ik)
+    ...each(range(len), (l) => [
+      ...f.get('hr'), ...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...f.get('v'), ...f.get(`e${l}`), ...op.f64x2Mul, ...op.f64x2Add, ...round32,
+      ...op.v128Store(at.H + 16 * (c0 + l)),
+    ]),
+    ...inc(f, 'jj', 1), ...op.br(0), ...op.end, ...op.end,
+  ];
+  return fn(f, [
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', [...f.get('nb'), ...c32(8 * mp), ...op.i32Mul], [...f.get('q'), ...op.v128Zero, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
+    ...f.get('b0'), ...f.get('nb'), ...op.i32Add, ...f.set('bend'),
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.cur), ...f.set('j'),
+      ...f.get('q'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
+      ...addr(f, at.E64, 'i', 8 * mp), ...f.set('o'),
+      ...each(chunksOf(P), chunkLoop),
+      ...f.get('q'), ...f.get('jj'), ...op.i32Store(at.cur),
+      ...inc(f, 'i', 1),
+    ]),
+    // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
+    ...(t.hiddenRelu ? [
+      ...c32(0), ...f.set('q'),
+      ...whileLt(f, 'q', [...f.get('nb'), ...c32(8 * mp), ...op.i32Mul], [
+        ...f.get('q'), ...op.v128Zero, ...f.get('q'), ...op.v128Load(at.H), ...op.f64x2Pmax, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
+    ] : []),
+  ]);
+}
+
+/** fwdFeat(b0, nb, loss, c) → loss: decoder pre-activations, loss and output gradients of the block. */
+function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
+  const { at, mp, np, F } = L;
+  const T = F / 2;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  f.param('loss', F64);
+  f.param('c', F64);
+  for (const l of ['r', 'q', 'o', 'ha', 'hk', 'he', 'xrow', 'cnt', 'i', 'tmp', 'bits', 'act']) f.local(l, I32);
+  for (const l of ['s', 'xi', 'y', 'out', 'diff', 'w', 'gi']) f.local(l, F64);
+  for (const l of ['h0', 'h1', 'd', 'vs', 'vx', 'vy', 'vd', 'vw', 'vg', 'vskip', 'vc']) f.local(l, V128);
+  vecLocals(f, 'a', 2 * T);
+  const tile = (rows: 1 | 2): Code => [
+    ...addr(f, at.H, 'r', 8 * mp), ...f.set('ha'),
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(8 * np), [
+      ...each(range(T), (s) => [
+        ...f.get('q'), ...op.v128Load(at.bias64 + 16 * s), ...f.set(`a${s}`),
+        ...(rows === 2 ? [...f.get(`a${s}`), ...f.set(`a${T + s}`)] : []),
+      ]),
+      ...f.get('q'), ...c32(at.DT), ...op.i32Add, ...f.set('o'),
+      ...f.get('ha'), ...f.set('hk'), ...f.get('ha'), ...c32(8 * m), ...op.i32Add, ...f.set('he'),
+      // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (a loop, not unrolled: unrolled, the
+      // compiler hoists the loads and spills the accumulators)
+      ...whileLt(f, 'hk', f.get('he'), [
+        ...f.get('hk'), ...op.load64Splat(0), ...f.set('h0'),
+        ...(rows === 2 ? [...f.get('hk'), ...op.load64Splat(8 * mp), ...f.set('h1')] : []),
+        ...each(range(T), (s) => [
+          ...f.get('o'), ...op.v128Load(16 * s), ...f.set('d'),
+          ...f.get(`a${s}`), ...f.get('d'), ...f.get('h0'), ...op.f64x2Mul, ...op.f64x2Add, ...f.set(`a${s}`),
+          ...(rows === 2 ? [...f.get(`a${T + s}`), ...f.get('d'), ...f.get('h1'), ...op.f64x2Mul, ...op.f64x2Add, ...f.set(`a${T + s}`)] : []),
+        ]),
+        ...inc(f, 'hk', 8), ...inc(f, 'o', 8 * np),
+      ]),
+      ...each(range(T), (s) => [...f.get('q'), ...f.get(`a${s}`), ...op.v128Store(at.S + 16 * s)]),
+      ...(rows === 2 ? each(range(T), (s) => [...f.get('q'), ...f.get(`a${T + s}`), ...op.v128Store(at.S + 8 * np + 16 * s)]) : []),
+      ...inc(f, 'q', 8 * F),
+    ]),
+  ];
+  // Loss and output gradient of sample r (pre-activations in S row `row`), in the reference's order, two
+  // features at a time and without branches (a skipped feature is a select, not a jump): the loss adds
+  // lane 0 then lane 1. Active (i, g_i) go to the sample's list; fcnt[i + 1] counts them per feature.
+  const sAt = at.S + 8 * np;
+  const pair = (row: 0 | 1): Code => [
+    ...f.get('i'), ...c32(3), ...op.i32Shl, ...f.tee('tmp'), ...op.v128Load(row ? sAt : at.S), ...f.set('vs'),
+    ...f.get('xrow'), ...f.get('i'), ...c32(2), ...op.i32Shl, ...op.i32Add, ...op.load64Zero(), ...op.f64x2PromoteLow, ...f.set('vx'),
+    ...(t.absTarget ? [...f.get('vx'), ...op.f64x2Neg, ...f.get('vx'), ...f.get('vx'), ...op.v128Zero, ...op.f64x2Lt, ...op.v128Bitselect] : f.get('vx')), ...f.set('vy'),
+    ...(t.outputRelu ? [...op.v128Zero, ...f.get('vs'), ...f.get('vs'), ...op.v128Zero, ...op.f64x2Lt, ...op.v128Bitselect] : f.get('vs')),
+    ...f.get('vy'), ...op.f64x2Sub, ...f.set('vd'),
+    ...f.get('tmp'), ...op.v128Load(at.imp), ...f.get('vd'), ...op.f64x2Mul, ...f.tee('vw'),
+    ...f.get('vd'), ...op.f64x2Mul, ...f.set('vd'),
+    ...f.get('loss'), ...f.get('vd'), ...op.f64x2ExtractLane(0), ...op.f64Add, ...f.get('vd'), ...op.f64x2ExtractLane(1), ...op.f64Add, ...f.set('loss'),
+    ...f.get('vc'), ...f.get('vw'), ...op.f64x2Mul, ...f.tee('vg'), ...op.v128Zero, ...op.f64x2Eq,
+    ...(t.outputRelu ? [...f.get('vs'), ...op.v128Zero, ...op.f64x2Le, ...op.v128Or] : []), ...f.set('vskip'),
+    // gb_i = fround(gb_i + g_i) where active
+    ...f.get('tmp'), ...f.get('tmp'), ...op.v128Load(at.gb64), ...f.tee('vd'), ...f.get('vd'), ...f.get('vg'), ...op.f64x2Add, ...round32,
+    ...f.get('vskip'), ...op.v128Bitselect, ...op.v128Store(at.gb64),
+    ...f.get('vskip'), ...op.i64x2Bitmask, ...f.set('bits'),
+    ...[0, 1].flatMap((lane) => [
+      ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.get('i'), ...(lane ? [...c32(1), ...op.i32Add] : []), ...op.i32Store(at.actI),
+      ...f.get('cnt'), ...c32(3), ...op.i32Shl, ...f.get('vg'), ...op.f64x2ExtractLane(lane), ...op.f64Store(at.actG),
+      ...f.get('bits'), ...(lane ? [...c32(1), ...op.i32ShrU] : []), ...c32(1), ...op.i32And, ...c32(1), ...op.i32Xor, ...f.set('act'),
+      ...f.get('cnt'), ...f.get('act'), ...op.i32Add, ...f.set('cnt'),
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...f.get('q'), ...op.i32Load(at.fcnt + 4 + 4 * lane), ...f.get('act'), ...op.i32Add, ...op.i32Store(at.fcnt + 4 + 4 * lane),
+    ]),
+  ];
+  // The last feature of an odd n, as the reference writes it (`br_if 0` is its `continue`).
+  const single = (row: 0 | 1): Code => [
+    ...op.block,
+    ...f.get('i'), ...c32(3), ...op.i32Shl, ...op.f64Load(at.S + 8 * np * row), ...f.set('s'),
+    ...f.get('xrow'), ...f.get('i'), ...c32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f64Promote, ...f.set('xi'),
+    ...(t.absTarget
+      ? [...f.get('xi'), ...op.f64Neg, ...f.get('xi'), ...f.get('xi'), ...op.f64(0), ...op.f64Lt, ...op.select]
+      : f.get('xi')), ...f.set('y'),
+    ...(t.outputRelu ? [...op.f64(0), ...f.get('s'), ...f.get('s'), ...op.f64(0), ...op.f64Lt, ...op.select] : f.get('s')), ...f.set('out'),
+    ...f.get('out'), ...f.get('y'), ...op.f64Sub, ...f.set('diff'),
+    ...f.get('i'), ...c32(3), ...op.i32Shl, ...op.f64Load(at.imp), ...f.get('diff'), ...op.f64Mul, ...f.set('w'),
+    ...f.get('loss'), ...f.get('w'), ...f.get('diff'), ...op.f64Mul, ...op.f64Add, ...f.set('loss'),
+    ...(t.outputRelu ? [...f.get('s'), ...op.f64(0), ...op.f64Le, ...op.brIf(0)] : []),
+    ...f.get('c'), ...f.get('w'), ...op.f64Mul, ...f.tee('gi'), ...op.f64(0), ...op.f64Eq, ...op.brIf(0),
+    ...f.get('i'), ...c32(3), ...op.i32Shl, ...f.tee('tmp'), ...f.get('tmp'), ...op.f64Load(at.gb64), ...f.get('gi'), ...op.f64Add, ...op.f32Demote, ...op.f64Promote, ...op.f64Store(at.gb64),
+    ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.get('i'), ...op.i32Store(at.actI),
+    ...f.get('cnt'), ...c32(3), ...op.i32Shl, ...f.get('gi'), ...op.f64Store(at.actG),
+    ...inc(f, 'cnt', 1),
+    ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('tmp'), ...f.get('tmp'), ...op.i32Load(at.fcnt + 4), ...c32(1), ...op.i32Add, ...op.i32Store(at.fcnt + 4),
+    ...op.end,
+  ];
+  const feat = (row: 0 | 1): Code => [
+    ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * n), ...op.i32Mul, ...c32(at.x), ...op.i32Add, ...f.set('xrow'),
+    ...c32(0), ...f.set('i'),
+    ...whileLt(f, 'i', c32(n - (n % 2)), [...pair(row), ...inc(f, 'i', 2)]),
+    ...(n % 2 ? single(row) : []),
+    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
+  ];
+  return fn(f, [
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(4 * (n + 1)), [...f.get('q'), ...c32(0), ...op.i32Store(at.fcnt), ...inc(f, 'q', 4)]),
+    ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
+    ...f.get('c'), ...op.f64x2Splat, ...f.set('vc'),
+    ...op.block, ...op.loop,
+    ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32GeU, ...op.brIf(1),
+    ...tile(2), ...feat(0), ...inc(f, 'r', 1), ...feat(1), ...inc(f, 'r', 1),
+    ...op.br(0), ...op.end, ...op.end,
+    ...f.get('r'), ...f.get('nb'), ...op.i32LtU, ...op.if, ...tile(1), ...feat(0), ...op.end,
+    ...f.get('loss'),
+  ]);
+}
+
+/** transpose(nb): the block's active (b, g_bi), listed per feature (in increasing b) from the per-sample lists. */
+function transposeFn(L: Layout, n: number): Fn {
+  const { at, mp } = L;
+  const f = new Frame();
+  f.param('nb', I32);
+  for (const l of ['i', 'q', 'r', 'e', 'ee', 'hr', 'pos']) f.local(l, I32);
+  return fn(f, [
+    // fcnt[i + 1] += fcnt[i]: fcnt[i] is where feature i's list starts; fcur[i] its write cursor
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...f.get('q'), ...op.i32Load(at.fcnt + 4), ...f.get('q'), ...op.i32Load(at.fcnt), ...op.i32Add, ...op.i32Store(at.fcnt + 4),
+      ...f.get('q'), ...f.get('q'), ...op.i32Load(at.fcnt), ...op.i32Store(at.fcur),
+      ...inc(f, 'i', 1),
+    ]),
+    ...whileLt(f, 'r', f.get('nb'), [
+      ...f.get('r'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actRow + 4), ...f.set('ee'),
+      ...addr(f, at.H, 'r', 8 * mp), ...f.set('hr'),
+      ...whileLt(f, 'e', f.get('ee'), [
+        ...f.get('e'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actI), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.fcur), ...f.set('pos'),
+        ...f.get('q'), ...f.get('pos'), ...c32(1), ...op.i32Add, ...op.i32Store(at.fcur),
+        ...f.get('pos'), ...c32(2), ...op.i32Shl, ...f.get('hr'), ...op.i32Store(at.fH),
+        ...f.get('pos'), ...c32(3), ...op.i32Shl, ...f.get('e'), ...c32(3), ...op.i32Shl, ...op.f64Load(at.actG), ...op.f64Store(at.fG),
+        ...inc(f, 'e', 1),
+      ]),
+      ...inc(f, 'r', 1),
+    ]),
+  ]);
+}
+
+/** gdPass(): gD_i = fround(gD_i + g_bi h_b) over the block's active samples of feature i, in increasing b. */
+function gdFn(L: Layout, n: number): Fn {
+  const { at, mp, P } = L;
+  const f = new Frame();
+  for (const l of ['i', 'p', 'pe', 'q', 'o', 'hr']) f.local(l, I32);
+  f.local('g', V128);
+  vecLocals(f, 'a', CHUNK);
+  const chunk = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.gD64 + 16 * (c0 + l)), ...f.set(`a${l}`)]),
+    ...f.get('p'), ...f.set('q'),
+    ...whileLt(f, 'q', f.get('pe'), [
+      ...f.get('q'), ...c32(3), ...op.i32Shl, ...op.load64Splat(at.fG), ...f.set('g'),
+      ...f.get('q'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.fH), ...f.set('hr'),
+      ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('g'), ...f.get('hr'), ...op.v128Load(16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
+      ...inc(f, 'q', 1),
+    ]),
+    ...each(range(len), (l) => [...f.get('o'), ...f.get(`a${l}`), ...op.v128Store(at.gD64 + 16 * (c0 + l))]),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.fcnt), ...f.set('p'),
+      ...f.get('q'), ...op.i32Load(at.fcnt + 4), ...f.set('pe'),
+      ...f.get('p'), ...f.get('pe'), ...op.i32LtU, ...op.if,
+      ...f.get('i'), ...c32(8 * mp), ...op.i32Mul, ...f.set('o'),
+      ...each(chunksOf(P), chunk),
+      ...op.end,
+      ...inc(f, 'i', 1),
+    ]),
+  ]);
+}
+
+/** dhPass(b0, nb): dh_b = fround-sum of g_bi D_i over the sample's active features (increasing i), ReLU-masked. */
+function dhFn(t: ModelTraits, L: Layout): Fn {
+  const { at, mp, P } = L;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  for (const l of ['r', 'p', 'pe', 'q', 'o', 'hr', 'dr']) f.local(l, I32);
+  f.local('g', V128);
+  vecLocals(f, 'a', CHUNK);
+  const chunk = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => [...op.v128Zero, ...f.set(`a${l}`)]),
+    ...f.get('p'), ...f.set('q'),
+    ...whileLt(f, 'q', f.get('pe'), [
+      ...f.get('q'), ...c32(3), ...op.i32Shl, ...op.load64Splat(at.actG), ...f.set('g'),
+      ...f.get('q'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actI), ...c32(8 * mp), ...op.i32Mul, ...f.set('o'),
+      ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('g'), ...f.get('o'), ...op.v128Load(at.D64 + 16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
+      ...inc(f, 'q', 1),
+    ]),
+    ...each(range(len), (l) => [
+      ...f.get('dr'), ...f.get(`a${l}`),
+      ...(t.hiddenRelu ? [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...op.v128Zero, ...op.f64x2Gt, ...op.v128And] : []),
+      ...op.v128Store(at.dh64 + 16 * (c0 + l)),
+    ]),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'r', f.get('nb'), [
+      ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.actRow), ...f.set('p'),
+      ...f.get('q'), ...op.i32Load(at.actRow + 4), ...f.set('pe'),
+      ...f.get('r'), ...c32(8 * mp), ...op.i32Mul, ...f.set('hr'),
+      ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(8 * mp), ...op.i32Mul, ...f.set('dr'),
+      ...each(chunksOf(P), chunk),
+      ...inc(f, 'r', 1),
+    ]),
+  ]);
+}
+
+/** gePass(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
+function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
+  const { at, mp, P } = L;
+  const f = new Frame();
+  for (const l of ['i', 'j', 'j0', 'je', 'hb', 'og', 'ow']) f.local(l, I32);
+  f.local('v', V128);
+  vecLocals(f, 'a', CHUNK);
+  const chunk = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => (t.tied ? [...f.get('og'), ...op.v128Load(at.gD64 + 16 * (c0 + l))] : op.v128Zero).concat(f.set(`a${l}`))),
+    ...f.get('j0'), ...f.set('j'),
+    ...whileLt(f, 'j', f.get('je'), [
+      ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat, ...f.set('v'),
+      ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...c32(8 * mp), ...op.i32Mul, ...f.set('hb'),
+      ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('v'), ...f.get('hb'), ...op.v128Load(at.dh64 + 16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
+      ...inc(f, 'j', 1),
+    ]),
+    // float32 rows of m values: each pair stores 8 bytes; an odd m's pad lane lands on the next row's
+    // first slot (rewritten later) or on the 2 spare floats after the array.
+    ...each(range(len), (l) => [...f.get('ow'), ...f.get(`a${l}`), ...op.f32x4DemoteZero, ...op.store64Lane0(at.gW + 8 * (c0 + l))]),
+    ...(t.tied ? [] : each(range(len), (l) => [...f.get('ow'), ...f.get('og'), ...op.v128Load(at.gD64 + 16 * (c0 + l)), ...op.f32x4DemoteZero, ...op.store64Lane0(at.gW2 + 8 * (c0 + l))])),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('j'), ...op.i32Load(at.colPtr), ...f.set('j0'),
+      ...f.get('j'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
+      ...f.get('i'), ...c32(8 * mp), ...op.i32Mul, ...f.set('og'),
+      ...f.get('i'), ...c32(4 * m), ...op.i32Mul, ...f.set('ow'),
+      ...each(chunksOf(P), chunk),
+      ...inc(f, 'i', 1),
+    ]),
+  ]);
+}
+
+// Compile our modules with the optimising compiler up front: with tiering, a kernel that runs once per
+// step can stay on the baseline compiler's code for many steps (no on-stack replacement in WebAssembly).
+setFlagsFromString('--no-wasm-dynamic-tiering');
+
+const modules = new Map<string, WebAssembly.Module>();
+function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module {
+  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}`;
+  let mod = modules.get(key);
+  if (!mod) {
+    const funcs: FuncDef[] = [
+      { name: 'run', results: [F64], ...runFn(L, n, B) },
+      { name: 'enc', results: [], ...encFn(t, L, n) },
+      { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m) },
+      { name: 'transpose', results: [], ...transposeFn(L, n) },
+      { name: 'gd', results: [], ...gdFn(L, n) },
+      { name: 'dh', results: [], ...dhFn(t, L) },
+      { name: 'ge', results: [], ...geFn(t, L, n, m) },
+    ];
+    modules.set(key, (mod = new WebAssembly.Module(wasmModule(funcs, 1))));
+  }
+  return mod;
+}
+
+/** Whether this JS engine runs WebAssembly SIMD (Node ≥ 16 does). */
+export const wasmSimdAvailable: boolean = (() => {
+  try {
+    return WebAssembly.validate(wasmModule([{ name: 'f', params: [], results: [], locals: [V128], body: [...op.v128Zero, ...op.set(0)] }], 1));
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * One instance's training step on WebAssembly: the batch and the gradients live in its memory (the
+ * sampler fills `batch`, AdamW reads `grads`), so nothing is copied but the weights, O(n·m) per step.
+ */
+export class WasmStepper {
+  readonly batch: Batch;
+  readonly grads: Grads;
+  private readonly L: Layout;
+  private readonly f64: Float64Array;
+  private readonly runFn: (c: number) => number;
+  /** the module's functions, one per phase (run calls the others; exposed for profiling) */
+  readonly phases: WebAssembly.Exports;
+
+  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array) {
+    const L = (this.L = layout(t, n, m, B));
+    const { at } = L;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
+    const buf = memory.buffer;
+    const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
+    const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
+    this.f64 = new Float64Array(buf);
+    this.batch = {
+      B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
+      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }),
+    };
+    this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
+    new Float64Array(buf, at.imp, n).set(importance);
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
+    this.runFn = this.phases.run as (c: number) => number;
+  }
+
+  /** forwardBackward on the current batch: gradients into `grads`, returns the loss. */
+  run(E: Float32Array, D: Float32Array, bias: Float32Array): number {
+    const { n, m, B, f64, L } = this;
+    const { mp, np, at } = L;
+    // Weights as doubles: E64/D64 feature-major with rows padded to mp, DT k-major with columns padded to np.
+    const e0 = at.E64 / 8, d0 = at.D64 / 8, t0 = at.DT / 8, b0 = at.bias64 / 8;
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < m; k++) {
+        const d = D[i * m + k];
+        f64[e0 + i * mp + k] = E[i * m + k];
+        f64[d0 + i * mp + k] = d;
+        f64[t0 + k * np + i] = d;
+      }
+      f64[b0 + i] = bias[i];
+    }
+    return this.runFn(2 / (B * n)) / (B * n);
+  }
+
+  /** run() with each phase timed (milliseconds added into `ms`); same result. */
+  runTimed(E: Float32Array, D: Float32Array, bias: Float32Array, ms: Record<string, number>): number {
+    const { n, B } = this;
+    const x = this.phases as Record<string, (...a: number[]) => number>;
+    const time = <R>(k: string, g: () => R): R => { const t0 = performance.now(); const r = g(); ms[k] = (ms[k] ?? 0) + performance.now() - t0; return r; };
+    time('weights', () => this.run(E, D, bias)); // also writes the weights; its result is recomputed below
+    let loss = 0;
+    const BS = Math.min(BLOCK, B);
+    const c = 2 / (B * n);
+    // the zeroing run() does first is part of 'weights' above; redo it through run's own path
+    new Float64Array(this.f64.buffer, this.L.at.gD64, n * this.L.mp).fill(0);
+    new Float64Array(this.f64.buffer, this.L.at.gb64, n).fill(0);
+    new Int32Array(this.f64.buffer, this.L.at.cur, n).set(this.batch.colPtr.subarray(0, n));
+    for (let b0 = 0; b0 < B; b0 += BS) {
+      const nb = Math.min(BS, B - b0);
+      time('enc', () => x.enc(b0, nb));
+      loss = time('fwdFeat', () => x.fwdFeat(b0, nb, loss, c));
+      time('transpose', () => x.transpose(nb));
+      time('gd', () => x.gd());
+      time('dh', () => x.dh(b0, nb));
+    }
+    time('ge', () => x.ge());
+    return loss / (B * n);
+  }
+}
