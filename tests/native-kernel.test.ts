@@ -7,7 +7,7 @@ import { MODEL_KINDS, MODEL_TRAITS, initParams } from '../src/models.js';
 import { Rng } from '../src/rng.js';
 import { allocWorkspace, forwardBackward, type Grads } from '../src/engines/native/kernel.js';
 import { allocFastWorkspace, fastForwardBackward } from '../src/engines/native/fast-kernel.js';
-import { WasmStepper, wasmSimdAvailable } from '../src/engines/native/wasm-kernel.js';
+import { fusedAvailable, WasmStepper, wasmSimdAvailable } from '../src/engines/native/wasm-kernel.js';
 
 const hex = (g: Grads) => [g.gW, g.gW2, g.gb].map((a) => a && Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex'));
 
@@ -43,7 +43,9 @@ describe.each(MODEL_KINDS)('%s kernels', (kind) => {
     expect(hex(gFast)).toEqual(hex(gRef));
 
     if (!wasmSimdAvailable) return;
-    const w = new WasmStepper(t, n, m, B, imp);
+    for (const fused of [false, true]) {
+    if (fused && !fusedAvailable) continue;
+    const w = new WasmStepper(t, n, m, B, imp, fused);
     for (let r = 0; r < 2; r++) { // twice: the second call must not depend on what the first left behind
       w.batch.x.set(batch.x);
       w.batch.colPtr.set(batch.colPtr);
@@ -52,6 +54,7 @@ describe.each(MODEL_KINDS)('%s kernels', (kind) => {
       const lW = w.run(p.W, D, p.b);
       expect(Object.is(lW, lRef)).toBe(true);
       expect(hex(w.grads)).toEqual(hex(gRef));
+    }
     }
   });
 });

@@ -59,6 +59,8 @@ export const op = {
   f64x2Eq: simd(0x47), f64x2Lt: simd(0x49), f64x2Gt: simd(0x4a), f64x2Le: simd(0x4b),
   v128And: simd(0x4e), v128Or: simd(0x50), v128Bitselect: simd(0x52),
   i64x2Bitmask: simd(0xc4),
+  // relaxed SIMD: a·b + c, fused or not at the engine's choice (wasm-kernel.ts uses it only where a·b is exact)
+  f64x2RelaxedMadd: simd(0x107),
   f64x2Abs: simd(0xec), f64x2Neg: simd(0xed), f64x2Add: simd(0xf0), f64x2Sub: simd(0xf1), f64x2Mul: simd(0xf2), f64x2Pmax: simd(0xf7),
   f32x4DemoteZero: simd(0x5e), f64x2PromoteLow: simd(0x5f),
 };

@@ -24,7 +24,7 @@ import { WasmColumns } from './wasm-data.js';
 /** Samples per block. */
 const BLOCK = 64;
 /** f64x2 accumulators per chunk. */
-const CHUNK = 8;
+const CHUNK = 6;
 
 /** Split k-pairs [0, P) into near-equal chunks of at most CHUNK. */
 function chunksOf(P: number): [number, number][] {
@@ -65,6 +65,26 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
   if (t.tied) at.D64 = at.E64;
   return { P, mp, np, F, size: end, at };
 }
+
+// Relaxed SIMD (behind a flag in Node 20's V8): its madd may fuse the multiply and the add or not, which
+// gives the same result wherever the product is exact. Every product of two float32 values is exact in
+// double precision (48 significant bits, exponents far inside the double range), so the encoder, the
+// decoder's forward pass and the encoder gradient use it (one instruction on the FMA pipes instead of a
+// multiply and an add); the output-gradient products g·h and g·D (g a double) keep a separate multiply and add.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+const relaxedProbe = [...op.v128Zero, ...op.v128Zero, ...op.v128Zero, ...op.f64x2RelaxedMadd, ...op.drop];
+/** Whether this engine validates relaxed SIMD's f64x2.relaxed_madd. */
+export const fusedAvailable: boolean = (() => {
+  try {
+    return WebAssembly.validate(wasmModule([{ name: 'f', params: [], results: [], locals: [], body: relaxedProbe }], 1));
+  } catch {
+    return false;
+  }
+})();
+
+/** acc + x·y where x·y is exact: one relaxed madd when `fused`, else a multiply then an add (same bits). */
+const exactMadd = (fused: boolean, acc: Code, x: Code, y: Code): Code =>
+  fused ? [...x, ...y, ...acc, ...op.f64x2RelaxedMadd] : [...acc, ...x, ...y, ...op.f64x2Mul, ...op.f64x2Add];
 
 const c32 = (v: number): Code => op.i32(v);
 /** i32 address `base + f.get(idx) * stride` */
@@ -117,7 +137,7 @@ function runFn(L: Layout, n: number, B: number): Fn {
 }
 
 /** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
-function encFn(t: ModelTraits, L: Layout, n: number): Fn {
+function encFn(t: ModelTraits, L: Layout, n: number, fused: boolean): Fn {
   const { at, mp, P } = L;
   const f = new Frame();
   for (const p of ['b0', 'nb']) f.param(p, I32);
@@ -134,7 +154,7 @@ function encFn(t: ModelTraits, L: Layout, n: number): Fn {
     ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat, ...f.set('v'),
     // h_k = fround(h_k + v · E_ik)
     ...each(range(len), (l) => [
-      ...f.get('hr'), ...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...f.get('v'), ...f.get(`e${l}`), ...op.f64x2Mul, ...op.f64x2Add, ...round32,
+      ...f.get('hr'), ...exactMadd(fused, [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)), ...round32,
       ...op.v128Store(at.H + 16 * (c0 + l)),
     ]),
     ...inc(f, 'jj', 1), ...op.br(0), ...op.end, ...op.end,
@@ -161,7 +181,7 @@ function encFn(t: ModelTraits, L: Layout, n: number): Fn {
 }
 
 /** fwdFeat(b0, nb, loss, c) → loss: decoder pre-activations, loss and output gradients of the block. */
-function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
+function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boolean): Fn {
   const { at, mp, np, F } = L;
   const T = F / 2;
   const f = new Frame();
@@ -189,8 +209,8 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
         ...(rows === 2 ? [...f.get('hk'), ...op.load64Splat(8 * mp), ...f.set('h1')] : []),
         ...each(range(T), (s) => [
           ...f.get('o'), ...op.v128Load(16 * s), ...f.set('d'),
-          ...f.get(`a${s}`), ...f.get('d'), ...f.get('h0'), ...op.f64x2Mul, ...op.f64x2Add, ...f.set(`a${s}`),
-          ...(rows === 2 ? [...f.get(`a${T + s}`), ...f.get('d'), ...f.get('h1'), ...op.f64x2Mul, ...op.f64x2Add, ...f.set(`a${T + s}`)] : []),
+          ...exactMadd(fused, f.get(`a${s}`), f.get('d'), f.get('h0')), ...f.set(`a${s}`),
+          ...(rows === 2 ? [...exactMadd(fused, f.get(`a${T + s}`), f.get('d'), f.get('h1')), ...f.set(`a${T + s}`)] : []),
         ]),
         ...inc(f, 'hk', 8), ...inc(f, 'o', 8 * np),
       ]),
@@ -363,7 +383,7 @@ function dhFn(t: ModelTraits, L: Layout): Fn {
 }
 
 /** gePass(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
-function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
+function geFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boolean): Fn {
   const { at, mp, P } = L;
   const f = new Frame();
   for (const l of ['i', 'j', 'j0', 'je', 'hb', 'og', 'ow']) f.local(l, I32);
@@ -375,7 +395,7 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
     ...whileLt(f, 'j', f.get('je'), [
       ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat, ...f.set('v'),
       ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...c32(8 * mp), ...op.i32Mul, ...f.set('hb'),
-      ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('v'), ...f.get('hb'), ...op.v128Load(at.dh64 + 16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
+      ...each(range(len), (l) => [...exactMadd(fused, f.get(`a${l}`), f.get('v'), [...f.get('hb'), ...op.v128Load(at.dh64 + 16 * (c0 + l))]), ...round32, ...f.set(`a${l}`)]),
       ...inc(f, 'j', 1),
     ]),
     // float32 rows of m values: each pair stores 8 bytes; an odd m's pad lane lands on the next row's
@@ -400,18 +420,18 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
 setFlagsFromString('--no-wasm-dynamic-tiering');
 
 const modules = new Map<string, WebAssembly.Module>();
-function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module {
-  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}`;
+function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout, fused: boolean): WebAssembly.Module {
+  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}/${+fused}`;
   let mod = modules.get(key);
   if (!mod) {
     const funcs: FuncDef[] = [
       { name: 'run', results: [F64], ...runFn(L, n, B) },
-      { name: 'enc', results: [], ...encFn(t, L, n) },
-      { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m) },
+      { name: 'enc', results: [], ...encFn(t, L, n, fused) },
+      { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m, fused) },
       { name: 'transpose', results: [], ...transposeFn(L, n) },
       { name: 'gd', results: [], ...gdFn(L, n) },
       { name: 'dh', results: [], ...dhFn(t, L) },
-      { name: 'ge', results: [], ...geFn(t, L, n, m) },
+      { name: 'ge', results: [], ...geFn(t, L, n, m, fused) },
     ];
     modules.set(key, (mod = new WebAssembly.Module(wasmModule(funcs, 1))));
   }
@@ -440,7 +460,9 @@ export class WasmStepper {
   /** the module's functions, one per phase (run calls the others; exposed for profiling) */
   readonly phases: WebAssembly.Exports;
 
-  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array) {
+  /** `fused`: use relaxed SIMD's madd where products are exact (default: when available); same bits either way. */
+  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array,
+    readonly fused: boolean = fusedAvailable) {
     const L = (this.L = layout(t, n, m, B));
     const { at } = L;
     const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
@@ -454,7 +476,7 @@ export class WasmStepper {
     };
     this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
     new Float64Array(buf, at.imp, n).set(importance);
-    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, fused), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as (c: number) => number;
   }
 
