@@ -13,7 +13,7 @@ export interface Batch {
   colPtr: Int32Array;
   rows: Int32Array;
   vals: Float32Array;
-  /** a faster writer of dense and p ≥ 0.25 columns, same draws (the native engine's wasm-data.ts) */
+  /** a faster writer of independent columns with p > 0, same draws (the native engine's wasm-data.ts) */
   columns?: ColumnWriter;
 }
 
@@ -151,7 +151,7 @@ export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfi
         colPtr[i] = nz;
         const L = setLists.get(i);
         if (L) for (let j = 0; j < L.r.length; j++) put(i, L.r[j], L.v[j]);
-        else if (batch.columns && probs[i] >= 0.25) nz = batch.columns.fill(rng, i, B, n, probs[i], signed, nz);
+        else if (batch.columns && probs[i] > 0) nz = batch.columns.fill(rng, i, B, n, probs[i], signed, nz);
         else nz = independentColumn(rng, B, n, i, probs[i], signed, x, rows, vals, nz);
       }
       colPtr[n] = nz;

@@ -6,6 +6,7 @@ import { allocBatch, makeSampler, type Batch } from '../src/data.js';
 import { Rng } from '../src/rng.js';
 import { MODEL_TRAITS } from '../src/models.js';
 import { WasmStepper } from '../src/engines/native/wasm-kernel.js';
+import { wasmLog } from '../src/engines/native/wasm-data.js';
 import type { DataConfig } from '../src/types.js';
 
 const used = (b: Batch) => {
@@ -29,8 +30,20 @@ function compare(n: number, B: number, probs: number[], signed: boolean, data: D
 }
 
 describe('WebAssembly column writer', () => {
+  it('its log equals Math.log on every value uniformOpen() returns (k·2⁻²⁴, k = 1 … 2²⁴)', () => {
+    const log = wasmLog();
+    let mismatches = 0;
+    let first = '';
+    for (let k = 1; k <= 2 ** 24; k++) {
+      const u = k * 5.9604644775390625e-8;
+      const a = log(u), b = Math.log(u);
+      if (!Object.is(a, b) && mismatches++ === 0) first = `log(${u}) = ${a}, Math.log = ${b}`;
+    }
+    expect({ mismatches, first }).toEqual({ mismatches: 0, first: '' });
+  });
+
   it.each([
-    [7, 33, 1], [20, 64, 0.5], [13, 129, 0.25], [5, 40, 0.3], [9, 50, 0.1], [4, 1, 1],
+    [7, 33, 1], [20, 64, 0.5], [13, 129, 0.25], [5, 40, 0.3], [9, 50, 0.1], [4, 1, 1], [30, 1024, 0.01], [6, 300, 0.2499], [3, 5000, 0.0005],
   ])('n=%i B=%i p=%f: same batches as the JS sampler (unsigned and signed)', (n, B, p) => {
     for (const signed of [false, true]) compare(n, B, Array(n).fill(p), signed);
   });

@@ -4,6 +4,7 @@
 export type Code = number[];
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
 
 export function uleb(v: number): Code {
@@ -38,7 +39,7 @@ export const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], else: [0x05], end: [0x0b],
   br: (d: number) => [0x0c, ...uleb(d)], brIf: (d: number) => [0x0d, ...uleb(d)],
   get: (l: number) => [0x20, ...uleb(l)], set: (l: number) => [0x21, ...uleb(l)], tee: (l: number) => [0x22, ...uleb(l)],
-  select: [0x1b], call: (fn: number) => [0x10, ...uleb(fn)], drop: [0x1a],
+  select: [0x1b], ret: [0x0f], call: (fn: number) => [0x10, ...uleb(fn)], drop: [0x1a],
   i32: (v: number) => [0x41, ...sleb(v)],
   f64: (v: number) => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return [0x44, ...b]; },
   i32Load: (off = 0) => mem(0x28, 2, off), f32Load: (off = 0) => mem(0x2a, 2, off), f64Load: (off = 0) => mem(0x2b, 3, off),
@@ -49,6 +50,10 @@ export const op = {
   f64Eq: [0x61], f64Ne: [0x62], f64Lt: [0x63], f64Le: [0x65],
   f64Neg: [0x9a], f64Add: [0xa0], f64Sub: [0xa1], f64Mul: [0xa2],
   f32Demote: [0xb6], f64ConvertI32U: [0xb8], f64Promote: [0xbb],
+  i32LtS: [0x48], i32GtS: [0x4a], i32ShrS: [0x75], f64Ge: [0x66], f64Floor: [0x9c], f64Div: [0xa3],
+  i32WrapI64: [0xa7], i32TruncF64S: [0xaa], i64ExtendI32U: [0xad], f64ConvertI32S: [0xb7],
+  i64Or: [0x84], i64Shl: [0x86], i64ShrU: [0x88], i64ReinterpretF64: [0xbd], f64ReinterpretI64: [0xbf],
+  i64: (v: number) => [0x42, ...sleb(v)],
   // SIMD
   v128Load: (off = 0) => simd(0x00, 4, ...uleb(off)), v128Store: (off = 0) => simd(0x0b, 4, ...uleb(off)),
   load64Splat: (off = 0) => simd(0x0a, 3, ...uleb(off)),
