@@ -1,18 +1,18 @@
 // WebAssembly SIMD version of kernel.ts's forwardBackward, bit-identical to it (tests/native-kernel.test.ts).
 // JS evaluates the reference in doubles and rounds to float32 on every Float32Array store; here the same
 // doubles live in f64x2 lanes and each float32 store becomes demote+promote (round to float32 and back).
-// No fused multiply-add, no reassociation: every element's sum is added in the reference's order; only
-// the order in which independent elements are visited changes, which is what makes it fast.
+// No reassociation: every element's sum is added in the reference's order; only the order in which
+// independent elements are visited changes, which is what makes it fast. A multiply-add is fused only
+// where the product is exact (see exactMadd), so fused or not it gives the reference's bits.
 // One module per (model traits, n, m, batch), with m unrolled (padded to even; pad lanes stay 0) and every
 // address a constant. The batch is processed in blocks of BLOCK samples (their activations stay in cache):
 //  enc      hidden pre-activations of the block, feature-major (each E_i chunk held in registers);
 //  fwdFeat  decoder pre-activations, a tile of 2 samples × 8 features at a time, then per sample the loss
 //           and the output gradient g_bi, in the reference's (b, i) order; active (b, i) listed per sample;
-//  transpose the active list, feature-major;
-//  gdPass   gD_i += g_bi h_b with gD_i's chunk held in registers across the block's samples;
-//  dhPass   dh_b = Σ_i g_bi D_i (masked by the hidden ReLU), the sample's chunk held in registers;
+//  dhPass   per sample over its active features: dh_b = Σ_i g_bi D_i (masked by the hidden ReLU), its
+//           chunk held in registers, and gD_i += g_bi h_b in memory (b increasing, as the reference);
 //  gePass   after the last block: gE_i += x_bi dh_b over column i (continuing gD for tied weights).
-// A chunk is at most CHUNK f64x2 registers, so nothing spills from the 16 XMM registers.
+// A chunk is at most CHUNK f64x2 registers, so the accumulators fit the 16 XMM registers.
 import { setFlagsFromString } from 'node:v8';
 import type { Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
@@ -53,7 +53,7 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
     ['state', 16], ['x', 4 * B * n], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
     ['imp', 8 * np], ['E64', 8 * n * mp], ['D64', t.tied ? 0 : 8 * n * mp], ['DT', 8 * m * np], ['bias64', 8 * np],
     ['H', 8 * BS * mp], ['S', 8 * 2 * np], ['gb', 4 * n], ['gb64', 8 * np], ['actRow', 4 * (BS + 1)], ['actI', 4 * BS * n], ['actG', 8 * BS * n],
-    ['fcnt', 4 * (n + 1)], ['fcur', 4 * n], ['fH', 4 * BS * n], ['fG', 8 * BS * n], ['gD64', 8 * n * mp], ['dh64', 8 * B * mp],
+    ['gD64', 8 * n * mp], ['dh64', 8 * B * mp],
     ['gW', 4 * (n * m + 2)], ['gW2', t.tied ? 0 : 4 * (n * m + 2)],
   ];
   const at: Record<string, number> = {};
@@ -96,7 +96,7 @@ type Fn = Omit<FuncDef, 'name' | 'results'>;
 const fn = (f: Frame, body: Code): Fn => ({ params: f.params, locals: f.locals, body });
 
 // Function indices (the order of the module's function list below).
-const RUN = 0, ENC = 1, FWD = 2, TRANSPOSE = 3, GD = 4, DH = 5, GE = 6;
+const RUN = 0, ENC = 1, FWD = 2, DH = 3, GE = 4;
 
 function vecLocals(f: Frame, prefix: string, k: number): void {
   for (let j = 0; j < k; j++) f.local(`${prefix}${j}`, V128);
@@ -123,8 +123,6 @@ function runFn(L: Layout, n: number, B: number): Fn {
       ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...op.i32LtU, ...op.select, ...f.set('nb'),
       ...f.get('b0'), ...f.get('nb'), ...op.call(ENC),
       ...f.get('b0'), ...f.get('nb'), ...f.get('loss'), ...f.get('c'), ...op.call(FWD), ...f.set('loss'),
-      ...f.get('nb'), ...op.call(TRANSPOSE),
-      ...op.call(GD),
       ...f.get('b0'), ...f.get('nb'), ...op.call(DH),
       ...inc(f, 'b0', BS),
     ]),
@@ -221,7 +219,7 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
   ];
   // Loss and output gradient of sample r (pre-activations in S row `row`), in the reference's order, two
   // features at a time and without branches (a skipped feature is a select, not a jump): the loss adds
-  // lane 0 then lane 1. Active (i, g_i) go to the sample's list; fcnt[i + 1] counts them per feature.
+  // lane 0 then lane 1. Active (i, g_i) go to the sample's list.
   const sAt = at.S + 8 * np;
   const pair = (row: 0 | 1): Code => [
     ...f.get('i'), ...c32(3), ...op.i32Shl, ...f.tee('tmp'), ...op.v128Load(row ? sAt : at.S), ...f.set('vs'),
@@ -243,7 +241,6 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
       ...f.get('cnt'), ...c32(3), ...op.i32Shl, ...f.get('vg'), ...op.f64x2ExtractLane(lane), ...op.f64Store(at.actG),
       ...f.get('bits'), ...(lane ? [...c32(1), ...op.i32ShrU] : []), ...c32(1), ...op.i32And, ...c32(1), ...op.i32Xor, ...f.set('act'),
       ...f.get('cnt'), ...f.get('act'), ...op.i32Add, ...f.set('cnt'),
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...f.get('q'), ...op.i32Load(at.fcnt + 4 + 4 * lane), ...f.get('act'), ...op.i32Add, ...op.i32Store(at.fcnt + 4 + 4 * lane),
     ]),
   ];
   // The last feature of an odd n, as the reference writes it (`br_if 0` is its `continue`).
@@ -264,7 +261,6 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
     ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.get('i'), ...op.i32Store(at.actI),
     ...f.get('cnt'), ...c32(3), ...op.i32Shl, ...f.get('gi'), ...op.f64Store(at.actG),
     ...inc(f, 'cnt', 1),
-    ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('tmp'), ...f.get('tmp'), ...op.i32Load(at.fcnt + 4), ...c32(1), ...op.i32Add, ...op.i32Store(at.fcnt + 4),
     ...op.end,
   ];
   const feat = (row: 0 | 1): Code => [
@@ -275,8 +271,6 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
     ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
   ];
   return fn(f, [
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(4 * (n + 1)), [...f.get('q'), ...c32(0), ...op.i32Store(at.fcnt), ...inc(f, 'q', 4)]),
     ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
     ...f.get('c'), ...op.f64x2Splat, ...f.set('vc'),
     ...op.block, ...op.loop,
@@ -288,66 +282,7 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
   ]);
 }
 
-/** transpose(nb): the block's active (b, g_bi), listed per feature (in increasing b) from the per-sample lists. */
-function transposeFn(L: Layout, n: number): Fn {
-  const { at, mp } = L;
-  const f = new Frame();
-  f.param('nb', I32);
-  for (const l of ['i', 'q', 'r', 'e', 'ee', 'hr', 'pos']) f.local(l, I32);
-  return fn(f, [
-    // fcnt[i + 1] += fcnt[i]: fcnt[i] is where feature i's list starts; fcur[i] its write cursor
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...f.get('q'), ...op.i32Load(at.fcnt + 4), ...f.get('q'), ...op.i32Load(at.fcnt), ...op.i32Add, ...op.i32Store(at.fcnt + 4),
-      ...f.get('q'), ...f.get('q'), ...op.i32Load(at.fcnt), ...op.i32Store(at.fcur),
-      ...inc(f, 'i', 1),
-    ]),
-    ...whileLt(f, 'r', f.get('nb'), [
-      ...f.get('r'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actRow + 4), ...f.set('ee'),
-      ...addr(f, at.H, 'r', 8 * mp), ...f.set('hr'),
-      ...whileLt(f, 'e', f.get('ee'), [
-        ...f.get('e'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actI), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.fcur), ...f.set('pos'),
-        ...f.get('q'), ...f.get('pos'), ...c32(1), ...op.i32Add, ...op.i32Store(at.fcur),
-        ...f.get('pos'), ...c32(2), ...op.i32Shl, ...f.get('hr'), ...op.i32Store(at.fH),
-        ...f.get('pos'), ...c32(3), ...op.i32Shl, ...f.get('e'), ...c32(3), ...op.i32Shl, ...op.f64Load(at.actG), ...op.f64Store(at.fG),
-        ...inc(f, 'e', 1),
-      ]),
-      ...inc(f, 'r', 1),
-    ]),
-  ]);
-}
-
-/** gdPass(): gD_i = fround(gD_i + g_bi h_b) over the block's active samples of feature i, in increasing b. */
-function gdFn(L: Layout, n: number): Fn {
-  const { at, mp, P } = L;
-  const f = new Frame();
-  for (const l of ['i', 'p', 'pe', 'q', 'o', 'hr']) f.local(l, I32);
-  f.local('g', V128);
-  vecLocals(f, 'a', CHUNK);
-  const chunk = ([c0, len]: [number, number]): Code => [
-    ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.gD64 + 16 * (c0 + l)), ...f.set(`a${l}`)]),
-    ...f.get('p'), ...f.set('q'),
-    ...whileLt(f, 'q', f.get('pe'), [
-      ...f.get('q'), ...c32(3), ...op.i32Shl, ...op.load64Splat(at.fG), ...f.set('g'),
-      ...f.get('q'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.fH), ...f.set('hr'),
-      ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('g'), ...f.get('hr'), ...op.v128Load(16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
-      ...inc(f, 'q', 1),
-    ]),
-    ...each(range(len), (l) => [...f.get('o'), ...f.get(`a${l}`), ...op.v128Store(at.gD64 + 16 * (c0 + l))]),
-  ];
-  return fn(f, [
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.fcnt), ...f.set('p'),
-      ...f.get('q'), ...op.i32Load(at.fcnt + 4), ...f.set('pe'),
-      ...f.get('p'), ...f.get('pe'), ...op.i32LtU, ...op.if,
-      ...f.get('i'), ...c32(8 * mp), ...op.i32Mul, ...f.set('o'),
-      ...each(chunksOf(P), chunk),
-      ...op.end,
-      ...inc(f, 'i', 1),
-    ]),
-  ]);
-}
-
-/** dhPass(b0, nb): dh_b = fround-sum of g_bi D_i over the sample's active features (increasing i), ReLU-masked. */
+/** dhPass(b0, nb): over each sample's active features (increasing i): dh_b = fround-sum of g_bi D_i, ReLU-masked, and gD_i = fround(gD_i + g_bi h_b). */
 function dhFn(t: ModelTraits, L: Layout): Fn {
   const { at, mp, P } = L;
   const f = new Frame();
@@ -362,6 +297,10 @@ function dhFn(t: ModelTraits, L: Layout): Fn {
       ...f.get('q'), ...c32(3), ...op.i32Shl, ...op.load64Splat(at.actG), ...f.set('g'),
       ...f.get('q'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.actI), ...c32(8 * mp), ...op.i32Mul, ...f.set('o'),
       ...each(range(len), (l) => [...f.get(`a${l}`), ...f.get('g'), ...f.get('o'), ...op.v128Load(at.D64 + 16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32, ...f.set(`a${l}`)]),
+      // gD_i = fround(gD_i + g h_b), in memory: samples come in increasing b, as in the reference
+      ...each(range(len), (l) => [
+        ...f.get('o'), ...f.get('o'), ...op.v128Load(at.gD64 + 16 * (c0 + l)), ...f.get('g'), ...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...op.f64x2Mul, ...op.f64x2Add, ...round32,
+        ...op.v128Store(at.gD64 + 16 * (c0 + l))]),
       ...inc(f, 'q', 1),
     ]),
     ...each(range(len), (l) => [
@@ -428,8 +367,6 @@ function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout, f
       { name: 'run', results: [F64], ...runFn(L, n, B) },
       { name: 'enc', results: [], ...encFn(t, L, n, fused) },
       { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m, fused) },
-      { name: 'transpose', results: [], ...transposeFn(L, n) },
-      { name: 'gd', results: [], ...gdFn(L, n) },
       { name: 'dh', results: [], ...dhFn(t, L) },
       { name: 'ge', results: [], ...geFn(t, L, n, m, fused) },
     ];
@@ -515,8 +452,6 @@ export class WasmStepper {
       const nb = Math.min(BS, B - b0);
       time('enc', () => x.enc(b0, nb));
       loss = time('fwdFeat', () => x.fwdFeat(b0, nb, loss, c));
-      time('transpose', () => x.transpose(nb));
-      time('gd', () => x.gd());
       time('dh', () => x.dh(b0, nb));
     }
     time('ge', () => x.ge());
