@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchConfigs, scalingConfigs, type BenchConfig } from './configs.js';
 import type { ChildSpec, Measured } from './child.js';
 import { renderPng, type TopLevelSpec } from '../src/figures/render.js';
+import { measurePeak } from './peak.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -61,11 +62,20 @@ function timeTo(m: Measured, target: number): { steps: number; seconds: number }
   return j < 0 ? undefined : { steps: Math.round((j + 1) * every), seconds: ((j + 1) * every) / m.stepsPerSec };
 }
 
+/** Dense-equivalent FLOPs of one step of a config: 6·B·n·m per instance (2 forward + 4 backward per weight
+ *  and sample, as usually counted), so work the kernels skip (zero inputs, inactive outputs) counts as speed. */
+const flopsPerStep = (bc: BenchConfig) => 6 * bc.run.train.batch * bc.run.model.n * bc.run.model.m * bc.run.instances.length;
+/** threads a variant used (ours: its name says; PyTorch: its describe) */
+const threadsOf = (r: Row) => Number(/(\d+) thread/.exec(r.variant)?.[1] ?? 1);
+
 const configs = (flag('--scaling') ? scalingConfigs(scale) : benchConfigs(scale)).filter((c) => !opt('--only') || c.id.includes(opt('--only')!));
 const torchVersion = flag('--no-torch') ? undefined : torchAvailable();
 if (!torchVersion && !flag('--no-torch')) {
   console.log(`PyTorch not found for ${PYTHON}: install it with\n  apt-get update && apt-get install -y python3-torch libopenblas0-pthread\n(continuing without the PyTorch peer)`);
 }
+
+// The machine's wasm SIMD peak on one core (f32x4 multiply + add, no FMA), for the share-of-peak column.
+const peak = measurePeak('f32x4');
 
 // Each variant runs `repeat` times, round-robin, and keeps its fastest run: on a shared machine the
 // best of several short runs is a steadier estimate than one long one.
@@ -120,11 +130,15 @@ const summary = configs.map((bc) => {
 
 const pad = (s: string, w: number) => s.padEnd(w);
 const num = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
-console.log(`\n${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, node ${process.version}${torchVersion ? `, torch ${torchVersion}` : ''}\n`);
-console.log(`${pad('config', 19)}${pad('variant', 20)}${pad('steps', 7)}${pad('seconds', 9)}${pad('steps/s', 10)}${pad('RSS MB', 8)}`);
+console.log(`\n${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, node ${process.version}${torchVersion ? `, torch ${torchVersion}` : ''}`);
+console.log(`wasm SIMD peak (f32x4 multiply + add, measured): ${peak.toFixed(1)} GFLOP/s per core. GFLOP/s = 6·B·n·m·instances·steps/s (dense-equivalent).\n`);
+console.log(`${pad('config', 19)}${pad('variant', 20)}${pad('steps', 7)}${pad('seconds', 9)}${pad('steps/s', 10)}${pad('GFLOP/s', 9)}${pad('of peak', 9)}${pad('RSS MB', 8)}`);
+const bcOf = (id: string) => configs.find((c) => c.id === id)!;
 for (const r of rows) {
+  const gflops = (r.stepsPerSec * flopsPerStep(bcOf(r.config))) / 1e9;
+  const share = r.engine === 'torch' ? '-' : `${((100 * gflops) / (peak * threadsOf(r))).toFixed(0)}%`;
   console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 20)}unavailable: ${r.error.slice(0, 100)}`
-    : `${pad(r.config, 19)}${pad(r.variant, 20)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(r.maxRssMb, 0), 8)}`);
+    : `${pad(r.config, 19)}${pad(r.variant, 20)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(gflops, 2), 9)}${pad(share, 9)}${pad(num(r.maxRssMb, 0), 8)}`);
 }
 console.log(`\n${pad('config', 19)}${pad('native/PyTorch', 16)}time to target loss (native vs PyTorch)`);
 for (const s of summary) {
@@ -137,7 +151,7 @@ mkdirSync(OUT, { recursive: true });
 const name = flag('--scaling') ? 'scaling' : 'results';
 const ok = rows.filter((r) => !r.error);
 writeFileSync(join(OUT, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores, node: process.version,
-  torch: torchVersion, scale, summary, rows: ok.map(({ losses, ...r }) => ({ ...r, losses })) }, null, 1));
+  torch: torchVersion, scale, peakGflopsPerCore: peak, summary, rows: ok.map(({ losses, ...r }) => ({ ...r, losses })) }, null, 1));
 // Speed relative to the faster PyTorch variant (or to native 1 thread without PyTorch); 1 = parity.
 const refName = torchVersion ? 'PyTorch' : 'native 1';
 const bars = ok.flatMap((r) => {
