@@ -20,7 +20,7 @@ const line = (namespace: string, seeds: number[], key = `${namespace}:${seeds.jo
 describe('checkSeedOffsets', () => {
   it('accepts runs whose every instance changed, refuses one repeated instance, naming its run and seed', () => {
     const ok = checkSeedOffsets([1000, 2000, 3000].map((o) => ({ offset: o, runs: [line('A', [o + 1, o + 2]), line('B', [o + 5])] })));
-    expect(ok).toMatchObject({ ok: true, repeated: [], empty: [] });
+    expect(ok).toMatchObject({ ok: true, repeated: [], shared: [], empty: [] });
     // B keeps seed 7 under every offset: its key changes with the other instance, but that instance repeats.
     const partly = checkSeedOffsets([1000, 2000].map((o) => ({ offset: o, runs: [line('A', [o + 1]), line('B', [o + 5, 7])] })));
     expect(partly.ok).toBe(false);
@@ -30,11 +30,27 @@ describe('checkSeedOffsets', () => {
     );
   });
 
-  it('the same seed in another namespace, model or training is another instance', () => {
+  it('the same seed in another namespace draws other streams; in the same one with other training it is no repeat, but shares streams', () => {
     const sets = [1000, 2000].map((o, k) => ({ offset: o, runs: [line(k ? 'A2' : 'A', [1])] }));
     expect(checkSeedOffsets(sets).ok).toBe(true);
     const other = { ...config('A', [1]), train: { ...DEFAULT_TRAIN, steps: 21, batch: 8 } };
-    expect(checkSeedOffsets([{ offset: 1000, runs: [line('A', [1])] }, { offset: 2000, runs: [runLine({ config: other, key: 'k' })] }]).ok).toBe(true);
+    const c = checkSeedOffsets([{ offset: 1000, runs: [line('A', [1])] }, { offset: 2000, runs: [runLine({ config: other, key: 'k' })] }]);
+    expect(c).toMatchObject({ ok: false, repeated: [], shared: [{ namespace: 'A', seeds: [1], offsets: [1000, 2000] }] });
+  });
+
+  it('a seed reused under another offset in the same namespace shares its random streams, even at another config', () => {
+    // C5's sweep seeds, offset + point·100 + k over 18 points: points 10–17 under offset 1000 replay the seeds
+    // of points 0–7 under offset 2000 (at another density, but the same init and data streams).
+    const sweep = (o: number, seed: (point: number, k: number) => number) => [{
+      offset: o,
+      runs: [runLine({ config: { ...config('C5/sweep', []), instances: Array.from({ length: 18 }, (_, point) => [1, 2].map((k) => ({ sparsity: 0.9 - point / 100, importance: [1, 1, 1, 1], seed: seed(point, k) }))).flat() }, key: `k${o}` })],
+    }];
+    const overlapping = checkSeedOffsets([1000, 2000].flatMap((o) => sweep(o, (point, k) => o + point * 100 + k)));
+    expect(overlapping.repeated).toEqual([]); // no instance repeats exactly...
+    expect(overlapping.shared).toEqual([{ namespace: 'C5/sweep', seeds: [0, 1, 2, 3, 4, 5, 6, 7].flatMap((j) => [2001 + 100 * j, 2002 + 100 * j]), offsets: [1000, 2000] }]);
+    expect(overlapping.reason).toMatch(/^its seeds overlap between TMS_SEED_OFFSETs \(same namespace and seed = the same random streams, whatever the config\), so its seed sets are not independent: C5\/sweep \(16 seeds: 2001, 2002, 2101, 2102, 2201, 2202, …, at offsets 1000, 2000\)$/);
+    // C3's stride keeps the offsets' seed ranges apart: offset·100 + cell·100 + seed
+    expect(checkSeedOffsets([1000, 2000].flatMap((o) => sweep(o, (point, k) => o * 100 + point * 100 + k))).ok).toBe(true);
   });
 
   it('a declared seed-independent run is exempt and listed; an undeclared one in the same spec is still caught', () => {
@@ -103,7 +119,7 @@ describe('planted', () => {
     // The spec that shifts its seeds is bounded as before, with every seed set's runs on record.
     const honoured = read('honours-offset');
     expect(honoured.refused).toBeUndefined();
-    expect(honoured).toMatchObject({ K: 3, offsets: [1000, 2000, 3000], offsetCheck: { ok: true, repeated: [], empty: [] } });
+    expect(honoured).toMatchObject({ K: 3, offsets: [1000, 2000, 3000], offsetCheck: { ok: true, repeated: [], shared: [], empty: [] } });
     expect(honoured.models.map((m: { id: string }) => m.id)).toEqual(['P.1']);
     expect(honoured.runs.map((x: { runLines: RunLine[] }) => x.runLines.map((l) => l.seeds).sort((a, b) => a[0] - b[0]))).toEqual(
       [1000, 2000, 3000].map((o) => [[o + 1, o + 2], [o + 3, o + 4]]),

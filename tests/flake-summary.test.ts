@@ -8,7 +8,7 @@ import { summaryTable, suiteTotal, SUITE_TARGET, type Saved } from '../scripts/f
 import { parsePercent, parseSummary } from '../scripts/lib/summary-markdown.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const checked = { ok: true, repeated: [], empty: [], exempt: {} };
+const checked = { ok: true, repeated: [], shared: [], empty: [], exempt: {} };
 const spec = (name: string, bounds: number[], extra: Partial<Saved> = {}): Saved => ({
   spec: `specs/${name}.spec.ts`,
   K: 20,

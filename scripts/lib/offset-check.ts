@@ -2,6 +2,9 @@
 // re-reads from the cache) the same runs under every offset, and K "independent" seed sets would then be one
 // seed set counted K times. Each run logs the runs it asked trainRun for (src/run-log.ts); an instance trained
 // under two offsets (same namespace, model, data, training and instance config, seed included) did not change.
+// Subtler: an instance's random streams (init and data) are drawn from its namespace and seed alone
+// (instanceStreams, src/instance.ts), so a seed that reappears under another offset in the same namespace, even
+// at another sparsity, replays the same random numbers: those seed sets are not independent either.
 import { join } from 'node:path';
 import type { RunLine } from '../../src/run-log.js';
 import { readJsonLines } from './margin-pool.js';
@@ -24,11 +27,20 @@ export interface RepeatedRun {
   offsets: number[];
 }
 
+/** Instances of one namespace whose (namespace, seed) streams were drawn under more than one offset, though
+ *  their configs differ (e.g. a seed formula whose span exceeds the offset step). */
+export interface SharedStreams {
+  namespace: string;
+  seeds: number[];
+  offsets: number[];
+}
+
 export interface OffsetCheck {
   ok: boolean;
   /** why the spec's bounds are refused, in one line (undefined when ok) */
   reason?: string;
   repeated: RepeatedRun[];
+  shared: SharedStreams[];
   /** offsets whose seed set recorded no run though it did not crash */
   empty: number[];
   /** declared seed-independent runs that were left out of the check: namespace → reason */
@@ -75,12 +87,35 @@ export function checkSeedOffsets(
       });
     }
   }
+  const streams = new Map<string, { namespace: string; seed: number; offsets: Set<number> }>();
+  for (const { offset, runs } of sets) {
+    for (const r of runs) {
+      if (r.namespace in seedIndependent) continue;
+      for (const seed of r.seeds) {
+        const k = `${r.namespace}\u0000${seed}`;
+        (streams.get(k) ?? streams.set(k, { namespace: r.namespace, seed, offsets: new Set() }).get(k)!).offsets.add(offset);
+      }
+    }
+  }
+  const repeatedSeeds = new Set([...repeated.values()].flatMap((r) => r.seeds.map((seed) => `${r.namespace}\u0000${seed}`)));
+  const shared = new Map<string, SharedStreams>();
+  for (const [k, x] of streams) {
+    if (x.offsets.size < 2 || repeatedSeeds.has(k)) continue; // an exact repeat is reported as such
+    const e = shared.get(x.namespace) ?? { namespace: x.namespace, seeds: [], offsets: [] };
+    e.seeds.push(x.seed);
+    e.offsets = [...new Set([...e.offsets, ...x.offsets])].sort((a, b) => a - b);
+    shared.set(x.namespace, e);
+  }
+  for (const e of shared.values()) e.seeds.sort((a, b) => a - b);
   const empty = sets.filter((s) => !s.runs.length && !s.crashed).map((s) => s.offset);
   const trained = sets.filter((s) => s.runs.length).length;
-  const out: OffsetCheck = { ok: true, repeated: [...repeated.values()], empty, exempt };
+  const out: OffsetCheck = { ok: true, repeated: [...repeated.values()], shared: [...shared.values()], empty, exempt };
   if (out.repeated.length) {
     const runs = out.repeated.map((r) => `${r.namespace} (key ${r.key}: ${r.repeated} of ${r.instances} instances, seeds ${list(r.seeds)}, at offsets ${list(r.offsets)})`);
     out.reason = `its runs did not change with TMS_SEED_OFFSET, so its seed sets are not independent: ${runs.join('; ')}`;
+  } else if (out.shared.length) {
+    const xs = out.shared.map((x) => `${x.namespace} (${x.seeds.length} seeds: ${list(x.seeds)}, at offsets ${list(x.offsets)})`);
+    out.reason = `its seeds overlap between TMS_SEED_OFFSETs (same namespace and seed = the same random streams, whatever the config), so its seed sets are not independent: ${xs.join('; ')}`;
   } else if (empty.length) {
     out.reason = `it trained no run under TMS_SEED_OFFSET = ${list(empty)}, so that its runs change with the offset cannot be checked`;
   } else if (trained < 2) {

@@ -24,7 +24,7 @@ export function parseSummary(markdown: string): Saved[] {
     const s: Saved = out.get(spec) ?? { spec: `specs/${spec}`, K: runs || 0, tallies: [], models: [], marginSites: [] };
     out.set(spec, s);
     if (test === '**refused**') {
-      Object.assign(s, { refused: true, offsetCheck: { ok: false, reason: bound.replace(/^no bound: /, ''), repeated: [], empty: [], exempt: {} } });
+      Object.assign(s, { refused: true, offsetCheck: { ok: false, reason: bound.replace(/^no bound: /, ''), repeated: [], shared: [], empty: [], exempt: {} } });
       continue;
     }
     const m = /^≤ (\S+%)/.exec(bound);
