@@ -17,6 +17,8 @@
 //
 // Figure tests are skipped (TMS_SKIP_FIGURES=1: the figures are drawn from the committed seeds). Each seed set
 // is trained once and cached (the seeds are part of the run config), so a rerun only re-checks.
+// Before bounding anything it checks that the runs changed with the offset (scripts/lib/offset-check.ts): a
+// spec that repeats an instance under two offsets is refused (named on stderr, exit 3, no bounds written).
 // Writes out/flake/<spec>.md and .json.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,8 @@ import { clopperPearsonUpper, seedModelBound, wilsonInterval } from '../src/stat
 import { parseArgs, runSpec, specFiles, type SpecRun } from './lib/vitest-json.js';
 import { poolMargins, readAssertions, readJsonLines, readMargins, marginHolds, unmodelledChecks, type MarginSite } from './lib/margin-pool.js';
 import type { MarginLine } from '../src/claims/margins.js';
+import type { RunLine } from '../src/run-log.js';
+import { checkSeedOffsets, readRuns, refusal, type OffsetCheck } from './lib/offset-check.js';
 
 export interface TestTally {
   id: string;
@@ -268,15 +272,18 @@ async function main(): Promise<void> {
     return;
   }
   const scratch = mkdtempSync(join(tmpdir(), 'tms-flake-'));
+  const refused: string[] = [];
   try {
     for (const spec of specs) {
       const name = basename(spec).replace(/\.spec\.ts$/, '');
-      const runs: { offset: number; run: SpecRun; verdicts: VerdictLine[]; margins: MarginLine[]; assertions: ReturnType<typeof readAssertions> }[] = [];
+      const runs: { offset: number; run: SpecRun; verdicts: VerdictLine[]; margins: MarginLine[]; assertions: ReturnType<typeof readAssertions>; runLines: RunLine[] }[] = [];
+      let predatesCheck = false;
       if (args.reanalyse) {
         // Re-derive the tables from the runs a previous flake check saved (after a change to the models).
-        const saved = JSON.parse(readFileSync(join(outDir, `${name}.json`), 'utf8')) as { offsets: number[]; runs: { offset: number; suiteError?: string; tests: SpecRun['tests']; verdicts: VerdictLine[]; margins?: MarginLine[]; assertions?: ReturnType<typeof readAssertions> }[] };
+        const saved = JSON.parse(readFileSync(join(outDir, `${name}.json`), 'utf8')) as { offsets: number[]; runs: { offset: number; suiteError?: string; tests: SpecRun['tests']; verdicts: VerdictLine[]; margins?: MarginLine[]; assertions?: ReturnType<typeof readAssertions>; runLines?: RunLine[] }[] };
         offsets.splice(0, offsets.length, ...saved.offsets);
-        for (const r of saved.runs) runs.push({ offset: r.offset, run: { spec, tests: r.tests, suiteError: r.suiteError, exitCode: null, seconds: 0 }, verdicts: r.verdicts, margins: r.margins ?? [], assertions: r.assertions ?? [] });
+        predatesCheck = saved.runs.every((r) => !r.runLines);
+        for (const r of saved.runs) runs.push({ offset: r.offset, run: { spec, tests: r.tests, suiteError: r.suiteError, exitCode: null, seconds: 0 }, verdicts: r.verdicts, margins: r.margins ?? [], assertions: r.assertions ?? [], runLines: r.runLines ?? [] });
       }
       for (const offset of args.reanalyse ? [] : offsets) {
         const verdictsDir = join(scratch, 'verdicts', name, String(offset));
@@ -297,9 +304,23 @@ async function main(): Promise<void> {
             TMS_VERDICTS_DIR: verdictsDir,
           },
         });
-        runs.push({ offset, run, verdicts: readVerdicts(verdictsDir), margins: readMargins(verdictsDir), assertions: readAssertions(verdictsDir) });
+        runs.push({ offset, run, verdicts: readVerdicts(verdictsDir), margins: readMargins(verdictsDir), assertions: readAssertions(verdictsDir), runLines: readRuns(verdictsDir) });
         const failed = run.tests.filter((t) => t.status === 'failed').map((t) => t.id);
         console.log(`${failed.length ? `failed ${failed.join(', ')}` : run.suiteError ? `error: ${run.suiteError}` : 'passed'} [${run.seconds.toFixed(0)} s]`);
+        // A repeat is certain as soon as it shows: do not spend hours on more copies of the same runs.
+        if (runs.length >= 2 && checkSeedOffsets(seedSets(runs)).repeated.length) break;
+      }
+      const offsetCheck: OffsetCheck = checkSeedOffsets(seedSets(runs));
+      if (predatesCheck) Object.assign(offsetCheck, { ok: false, reason: 'its saved runs predate the seed-offset check (they hold no run lines): rerun the flake check' });
+      if (!offsetCheck.ok) {
+        refused.push(spec);
+        const text = refusal(spec, offsetCheck);
+        console.error(text);
+        mkdirSync(outDir, { recursive: true });
+        const done = runs.map((r) => r.offset);
+        writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K: done.length, offsets: done, refused: true, offsetCheck, tallies: tally(runs), runs: runs.map(({ offset, run, verdicts, margins, assertions, runLines }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions, runLines })) }, null, 2));
+        writeFileSync(join(outDir, `${name}.md`), [`# Flake check: ${spec}`, '', '**Refused: no bound.**', '', text, ''].join('\n'));
+        continue;
       }
       K = offsets.length;
       const tallies = tally(runs);
@@ -308,11 +329,13 @@ async function main(): Promise<void> {
       const models = testModels(runs, pools, sites, unmodelledChecks(runs));
       const table = renderTable(tallies, models);
       mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, tallies, seedPools: [...pools.values()], marginSites: sites, models: [...models.values()].map(({ id, bound, unmodelled, otherFailures, complete }) => ({ id, bound, unmodelled, otherFailures, complete })), runs: runs.map(({ offset, run, verdicts, margins, assertions }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions })) }, null, 2));
+      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, offsetCheck, tallies, seedPools: [...pools.values()], marginSites: sites, models: [...models.values()].map(({ id, bound, unmodelled, otherFailures, complete }) => ({ id, bound, unmodelled, otherFailures, complete })), runs: runs.map(({ offset, run, verdicts, margins, assertions, runLines }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions, runLines })) }, null, 2));
       writeFileSync(join(outDir, `${name}.md`), [
         `# Flake check: ${spec}`,
         '',
         `${K} independent seed sets (TMS_SEED_OFFSET = ${offsets[0]}, ${offsets[1] ?? '…'}, …, ${offsets.at(-1)}); figure tests skipped.`,
+        '',
+        `Seed offsets checked: no instance of the ${new Set(runs.flatMap((r) => r.runLines.map((l) => l.key))).size} runs trained under two offsets${Object.keys(offsetCheck.exempt).length ? `; declared seed-independent and left out: ${Object.entries(offsetCheck.exempt).map(([ns, why]) => `${ns} (${why})`).join(', ')}` : ''}.`,
         '',
         boundsNote(K).split('\n').join('\n\n'),
         '',
@@ -330,7 +353,14 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  if (refused.length) {
+    console.error(`flake: refused ${refused.length} spec${refused.length > 1 ? 's' : ''} (${refused.length > 1 ? 'their' : 'its'} seed sets are not shown to be independent): ${refused.join(', ')}`);
+    process.exitCode = 3;
+  }
 }
+
+/** The seed sets as the offset check takes them: a crashed run may have trained nothing. */
+const seedSets = (runs: { offset: number; run: SpecRun; runLines: RunLine[] }[]) => runs.map((r) => ({ offset: r.offset, runs: r.runLines, crashed: !!r.run.suiteError }));
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   main().catch((e) => {

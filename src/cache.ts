@@ -1,10 +1,12 @@
 // On-disk run cache keyed by a hash of (run config, engine, code version). Entries are written
 // atomically (temp file + rename) and carry a checksum; a corrupt entry is reported and retrained.
-// A lock file makes concurrent workers that need the same run train it once.
+// A lock file makes concurrent workers that need the same run train it once; a lock whose owner was killed
+// is taken over, with the partial files it left. A read-only or full cache directory costs the caching,
+// never the run: one line says so, and the run is returned uncached.
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, unlinkSync, existsSync, readdirSync, statSync, linkSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Params, RunConfig, TrainedInstance } from './types.js';
 import { cacheDir, SRC_DIR } from './paths.js';
 import { mutantKey } from './mutants.js';
@@ -69,6 +71,31 @@ export interface CacheHit {
 
 const entryPath = (key: string) => join(cacheDir(), `${key}.json`);
 
+/** The calls that write the cache, replaceable so tests can inject faults (a full disk, a kill mid-write). */
+export const cacheFs = { writeFileSync, renameSync, linkSync };
+
+/** Errors of a directory that cannot take writes: full, or read-only / not ours. */
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
+const READ_ONLY = new Set(['EROFS', 'EACCES', 'EPERM']);
+const isStorageError = (err: unknown) => FULL.has((err as NodeJS.ErrnoException)?.code ?? '') || READ_ONLY.has((err as NodeJS.ErrnoException)?.code ?? '');
+
+/** Cache directories found unwritable in this process: told once, then left alone. */
+const unwritable = new Set<string>();
+
+/** One line on stderr naming the path, the cause and what to do; once per directory. */
+function reportUnwritable(dir: string, path: string, err: NodeJS.ErrnoException): void {
+  if (unwritable.has(dir)) return;
+  unwritable.add(dir);
+  const what = FULL.has(err.code ?? '') ? `${err.code}: the disk is full` : `${err.code}: the directory is read-only or not writable by this user`;
+  const fix = FULL.has(err.code ?? '') ? `free space in ${dir}` : `make ${dir} writable`;
+  process.stderr.write(`[tms] cannot write the run cache at ${path} (${what}); runs are trained but not cached and nothing partial is left: ${fix}, or point TMS_CACHE_DIR at another directory (TMS_CACHE=off skips the cache)\n`);
+}
+
+/** Forgets which cache directories were found unwritable (tests that fix the fault). */
+export function forgetUnwritable(): void {
+  unwritable.clear();
+}
+
 export function cacheEnabled(): boolean {
   return process.env.TMS_CACHE !== 'off';
 }
@@ -128,8 +155,8 @@ function parseEntry(key: string, config: RunConfig, text: string): CacheHit {
 export function atomicWrite(path: string, data: string | Buffer): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
+    cacheFs.writeFileSync(tmp, data);
+    cacheFs.renameSync(tmp, path);
   } catch (err) {
     try {
       unlinkSync(tmp);
@@ -140,8 +167,10 @@ export function atomicWrite(path: string, data: string | Buffer): void {
   }
 }
 
-export function writeCache(key: string, config: RunConfig, engine: string, seconds: number, instances: TrainedInstance[]): void {
-  mkdirSync(cacheDir(), { recursive: true });
+/** Stores a run; false when the cache directory cannot take it (reported once: see reportUnwritable). */
+export function writeCache(key: string, config: RunConfig, engine: string, seconds: number, instances: TrainedInstance[]): boolean {
+  const dir = cacheDir();
+  if (unwritable.has(dir)) return false;
   const stored: Stored = {
     format: 1,
     key,
@@ -157,7 +186,15 @@ export function writeCache(key: string, config: RunConfig, engine: string, secon
     })),
   };
   const body = JSON.stringify(stored);
-  atomicWrite(entryPath(key), `${createHash('sha256').update(body).digest('hex')}\n${body}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    atomicWrite(entryPath(key), `${createHash('sha256').update(body).digest('hex')}\n${body}`);
+    return true;
+  } catch (err) {
+    if (!isStorageError(err)) throw err;
+    reportUnwritable(dir, entryPath(key), err as NodeJS.ErrnoException);
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -177,9 +214,9 @@ function pidAlive(pid: number): boolean {
 /** Creates `path` holding `content`, atomically (never seen empty); false when it already exists. */
 function createExclusive(path: string, content: string): boolean {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, content);
   try {
-    linkSync(tmp, path);
+    cacheFs.writeFileSync(tmp, content);
+    cacheFs.linkSync(tmp, path);
     return true;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -189,7 +226,7 @@ function createExclusive(path: string, content: string): boolean {
     // empty lock, taken over after UNREADABLE_LOCK_STALE_MS).
     try {
       const fd = openSync(path, 'wx');
-      writeFileSync(fd, content);
+      cacheFs.writeFileSync(fd, content);
       closeSync(fd);
       return true;
     } catch (e) {
@@ -209,6 +246,11 @@ const lockContent = () => `${process.pid} ${hostname()}`;
 
 /** Why the lock at `path` is stale (its owner is gone), or undefined when it is live or missing. */
 function staleReason(path: string): string | undefined {
+  return staleOwner(path)?.why;
+}
+
+/** The stale lock's reason and, when it names one, its dead owner's pid. */
+function staleOwner(path: string): { why: string; pid?: number } | undefined {
   let text: string;
   let age: number;
   try {
@@ -218,12 +260,29 @@ function staleReason(path: string): string | undefined {
     return undefined; // gone: the caller retries
   }
   const match = /^(\d+)(?: (.*))?$/.exec(text.trim());
-  if (!match) return age > UNREADABLE_LOCK_STALE_MS ? `unreadable owner ${JSON.stringify(text.slice(0, 40))}, ${Math.round(age / 1000)} s old` : undefined;
+  if (!match) return age > UNREADABLE_LOCK_STALE_MS ? { why: `unreadable owner ${JSON.stringify(text.slice(0, 40))}, ${Math.round(age / 1000)} s old` } : undefined;
   const pid = Number(match[1]);
   const host = match[2];
   if (host !== undefined && host !== hostname()) return undefined; // another machine's process: cannot tell, so wait
   if (pid === process.pid) return undefined;
-  return pidAlive(pid) ? undefined : `owner process ${pid} is gone`;
+  return pidAlive(pid) ? undefined : { why: `owner process ${pid} is gone`, pid };
+}
+
+/** Removes the temp files a killed owner of lock `path` left for its key (a half-written entry or lock). */
+function removeLeftovers(path: string, pid: number): string[] {
+  const dir = dirname(path);
+  const key = path.slice(dir.length + 1, -'.lock'.length);
+  const mine = (f: string) => f.endsWith('.tmp') && (f.startsWith(`${key}.json.${pid}.`) || f.startsWith(`${key}.lock.${pid}.`));
+  const gone: string[] = [];
+  for (const f of readdirSync(dir).filter(mine)) {
+    try {
+      unlinkSync(join(dir, f));
+      gone.push(f);
+    } catch {
+      /* removed by another waiter */
+    }
+  }
+  return gone;
 }
 
 /**
@@ -243,10 +302,11 @@ function takeOverIfStale(path: string): boolean {
     return false;
   }
   try {
-    const why = staleReason(path);
-    if (!why) return false;
+    const stale = staleOwner(path);
+    if (!stale) return false;
     unlinkSync(path);
-    process.stderr.write(`[tms] took over stale lock ${path} (${why})\n`);
+    const left = stale.pid === undefined ? [] : removeLeftovers(path, stale.pid);
+    process.stderr.write(`[tms] took over stale lock ${path} (${stale.why}${left.length ? `; removed its partial file${left.length > 1 ? 's' : ''} ${left.join(', ')}` : ''})\n`);
     return true;
   } finally {
     try {
@@ -262,11 +322,22 @@ function takeOverIfStale(path: string): boolean {
  * caller re-reads the cache. A lock whose owner process died is taken over.
  */
 export async function withTrainLock<T>(key: string, work: () => Promise<T>): Promise<T | undefined> {
-  mkdirSync(cacheDir(), { recursive: true });
-  const lock = join(cacheDir(), `${key}.lock`);
+  const dir = cacheDir();
+  const lock = join(dir, `${key}.lock`);
   let waited = 0;
   for (;;) {
-    if (createExclusive(lock, lockContent())) {
+    // A directory that takes no writes can hold no lock either: train unlocked (writeCache will not store it).
+    if (unwritable.has(dir)) return work();
+    let locked: boolean;
+    try {
+      mkdirSync(dir, { recursive: true });
+      locked = createExclusive(lock, lockContent());
+    } catch (err) {
+      if (!isStorageError(err)) throw err;
+      reportUnwritable(dir, lock, err as NodeJS.ErrnoException);
+      continue;
+    }
+    if (locked) {
       try {
         return await work();
       } finally {
@@ -280,7 +351,7 @@ export async function withTrainLock<T>(key: string, work: () => Promise<T>): Pro
     // Someone else is training this run: wait for it, unless its process is gone.
     if (takeOverIfStale(lock)) continue;
     if (!existsSync(lock)) continue; // released between our attempts: try again
-    if (waited === 25) process.stderr.write(`[tms] waiting for another process training run ${key} (lock ${lock})\n`);
+    if (waited === 25) process.stderr.write(`[tms] waiting for another process training run ${key} (lock ${lock}; if none is, delete that file)\n`);
     await sleep(200);
     waited++;
     if (!existsSync(lock)) return undefined;

@@ -8,6 +8,7 @@ import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './ca
 import { ConfigError, validateRun } from './validate.js';
 import { activeMutant } from './mutants.js';
 import { noteRun } from './claims/record.js';
+import { logRun } from './run-log.js';
 
 const inFlight = new Map<string, Promise<TrainedRun>>();
 
@@ -21,6 +22,7 @@ export interface TrainOptions {
 export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Promise<TrainedRun> {
   const run = await getRun(config, opts);
   if (process.env.VITEST) noteRun(run); // claims report: which seeds / engine / time a claim's spec used
+  logRun(run); // flake check: did the runs change with the seed offset
   return run;
 }
 

@@ -1,0 +1,71 @@
+// npm run flake:summary's suite total (union bound over the specs) against the CI target, its refused and
+// unverified specs, and re-reading a rendered summary (docs/flake.md) when the per-spec JSON is gone.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summaryTable, suiteTotal, SUITE_TARGET, type Saved } from '../scripts/flake-summary.js';
+import { parsePercent, parseSummary } from '../scripts/lib/summary-markdown.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const checked = { ok: true, repeated: [], shared: [], empty: [], exempt: {} };
+const spec = (name: string, bounds: number[], extra: Partial<Saved> = {}): Saved => ({
+  spec: `specs/${name}.spec.ts`,
+  K: 20,
+  offsetCheck: checked,
+  tallies: [...bounds.map((_, i) => ({ id: `${name}.${i + 1}`, passes: 20, runs: 20 })), { id: '(spec)', passes: 20, runs: 20 }],
+  models: bounds.map((bound, i) => ({ id: `${name}.${i + 1}`, bound, unmodelled: 0, otherFailures: [], complete: true })),
+  ...extra,
+});
+
+describe('suite total', () => {
+  it('sums the specs (each the sum of its tests) and meets the target only below it', () => {
+    const ok = suiteTotal([spec('A', [0.001, 0.0005]), spec('B', [0.002])]);
+    expect(ok.bound).toBeCloseTo(0.0035, 12);
+    expect(ok).toMatchObject({ met: true, line: '**Suite total** (union bound over 2 specs): ≤ 0.35% per CI run; target ≤ 0.50% per CI run: met' });
+    const over = suiteTotal([spec('A', [0.003]), spec('B', [0.0025])]);
+    expect(over.met).toBe(false);
+    expect(over.line).toBe('**Suite total** (union bound over 2 specs): ≤ 0.55% per CI run; target ≤ 0.50% per CI run: **not met** (0.55% > 0.50%)');
+    expect(SUITE_TARGET).toBe(0.005);
+  });
+
+  it('a refused spec counts as 1 and is named; unverified offsets, incomplete models and K < 20 are not met', () => {
+    const refused = spec('R', [], { refused: true, offsetCheck: { ...checked, ok: false, reason: 'its runs did not change with TMS_SEED_OFFSET, so …' } });
+    const t = suiteTotal([spec('A', [0.001]), refused]);
+    expect(t.bound).toBe(1);
+    expect(t.line).toMatch(/: \*\*not met\*\* \(100\.00% > 0\.50%; refused: R\)$/);
+    expect(summaryTable([refused])).toContain('| R.spec.ts | **refused** | – | no bound: its runs did not change with TMS_SEED_OFFSET, so … | | ✗ |');
+    expect(suiteTotal([spec('A', [0.001], { offsetCheck: undefined }), spec('B', [0.001])]).line).toMatch(/\(seed offsets not verified \(saved before the check\): A\)$/);
+    const incomplete = spec('A', [0.001]);
+    incomplete.models![0].complete = false;
+    expect(suiteTotal([incomplete]).line).toMatch(/\(incomplete models: A\)$/);
+    expect(suiteTotal([spec('A', [0.001], { K: 19 })]).line).toMatch(/\(K < 20: A\)$/);
+  });
+});
+
+describe('re-reading a rendered summary', () => {
+  it('printed percentages keep the half-width of their last digit', () => {
+    expect(parsePercent('0.27%')).toEqual({ value: 0.0027, halfWidth: 0.00005 });
+    expect(parsePercent('0.0028%').halfWidth).toBeCloseTo(5e-7, 15);
+    expect(parsePercent('7.2e-10%').value).toBeCloseTo(7.2e-12, 20);
+    expect(parsePercent('7.2e-10%').halfWidth).toBeCloseTo(5e-14, 20); // 0.05e-10 %
+    expect(parsePercent('0%')).toEqual({ value: 0, halfWidth: 0 });
+    expect(() => parsePercent('run-level only')).toThrow(/not a percentage/);
+  });
+
+  it('a rendered table reads back to the same table, its totals taken at the top of the rounding', () => {
+    const saved = [spec('A', [0.0012, 0.00031]), spec('B', [0.0000042], { refused: true })];
+    const table = summaryTable(saved);
+    const back = parseSummary(table);
+    expect(summaryTable(back)).toBe(table);
+    expect(back.map((s) => [s.spec, s.K, s.refused ?? false, s.offsetCheck])).toEqual([['specs/A.spec.ts', 20, false, undefined], ['specs/B.spec.ts', 0, true, expect.objectContaining({ ok: false })]]);
+    expect(back[0].specBound).toEqual({ value: 0.0015, halfWidth: 0.00005 }); // "≤ 0.15%"
+  });
+
+  it('docs/flake.md is what the summary renders from its own table, the suite total on the table\'s last line', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'flake.md'), 'utf8');
+    const saved = parseSummary(doc);
+    expect(saved.length).toBeGreaterThanOrEqual(9);
+    expect(doc).toContain(`${summaryTable(saved)}\n\n${suiteTotal(saved).line}\n`);
+  });
+});
