@@ -55,6 +55,9 @@ describe.each(MODEL_KINDS)('%s kernels', (kind) => {
       expect(Object.is(lW, lRef)).toBe(true);
       expect(hex(w.grads)).toEqual(hex(gRef));
     }
+    const lT = w.runTimed(p.W, D, p.b, {}); // the profiling path (bench/profile.ts) computes the same
+    expect(Object.is(lT, lRef)).toBe(true);
+    expect(hex(w.grads)).toEqual(hex(gRef));
     }
   });
 });

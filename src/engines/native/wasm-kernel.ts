@@ -419,9 +419,14 @@ export class WasmStepper {
 
   /** forwardBackward on the current batch: gradients into `grads`, returns the loss. */
   run(E: Float32Array, D: Float32Array, bias: Float32Array): number {
-    const { n, m, B, f64, L } = this;
+    this.writeWeights(E, D, bias);
+    return this.runFn(2 / (this.B * this.n)) / (this.B * this.n);
+  }
+
+  /** Weights as doubles: E64/D64 feature-major with rows padded to mp, DT k-major with columns padded to np. */
+  private writeWeights(E: Float32Array, D: Float32Array, bias: Float32Array): void {
+    const { n, m, f64, L } = this;
     const { mp, np, at } = L;
-    // Weights as doubles: E64/D64 feature-major with rows padded to mp, DT k-major with columns padded to np.
     const e0 = at.E64 / 8, d0 = at.D64 / 8, t0 = at.DT / 8, b0 = at.bias64 / 8;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < m; k++) {
@@ -432,22 +437,23 @@ export class WasmStepper {
       }
       f64[b0 + i] = bias[i];
     }
-    return this.runFn(2 / (B * n)) / (B * n);
   }
 
-  /** run() with each phase timed (milliseconds added into `ms`); same result. */
+  /** run(), phase by phase from JS, each timed (milliseconds added into `ms`): same loss and gradients. */
   runTimed(E: Float32Array, D: Float32Array, bias: Float32Array, ms: Record<string, number>): number {
-    const { n, B } = this;
+    const { n, B, L } = this;
     const x = this.phases as Record<string, (...a: number[]) => number>;
     const time = <R>(k: string, g: () => R): R => { const t0 = performance.now(); const r = g(); ms[k] = (ms[k] ?? 0) + performance.now() - t0; return r; };
-    time('weights', () => this.run(E, D, bias)); // also writes the weights; its result is recomputed below
+    const buf = this.f64.buffer;
+    time('weights', () => {
+      this.writeWeights(E, D, bias);
+      new Float64Array(buf, L.at.gD64, n * L.mp).fill(0);
+      new Float64Array(buf, L.at.gb64, n).fill(0);
+      new Int32Array(buf, L.at.cur, n).set(this.batch.colPtr.subarray(0, n));
+    });
     let loss = 0;
     const BS = Math.min(BLOCK, B);
     const c = 2 / (B * n);
-    // the zeroing run() does first is part of 'weights' above; redo it through run's own path
-    new Float64Array(this.f64.buffer, this.L.at.gD64, n * this.L.mp).fill(0);
-    new Float64Array(this.f64.buffer, this.L.at.gb64, n).fill(0);
-    new Int32Array(this.f64.buffer, this.L.at.cur, n).set(this.batch.colPtr.subarray(0, n));
     for (let b0 = 0; b0 < B; b0 += BS) {
       const nb = Math.min(BS, B - b0);
       time('enc', () => x.enc(b0, nb));
@@ -455,6 +461,8 @@ export class WasmStepper {
       time('dh', () => x.dh(b0, nb));
     }
     time('ge', () => x.ge());
+    const gb64 = new Float64Array(buf, L.at.gb64, n);
+    for (let i = 0; i < n; i++) this.grads.gb[i] = gb64[i];
     return loss / (B * n);
   }
 }

@@ -1,0 +1,30 @@
+// `npx tsx bench/profile.ts [kind] [n] [m] [batch] [S,S,...]`: where one native instance-step spends its
+// time, phase by phase (WasmStepper.runTimed), on one core; the best of 20 steps after 5 warm-up steps.
+import { setupInstance } from '../src/engines/shared.js';
+import { WasmStepper } from '../src/engines/native/wasm-kernel.js';
+import { AdamW } from '../src/engines/native/adamw.js';
+import { DEFAULT_TRAIN, type ModelKind } from '../src/types.js';
+
+const [kind = 'relu-output', n = '400', m = '30', B = '1024', S = '0,0.9,0.99'] = process.argv.slice(2);
+console.log(`${kind} n=${n} m=${m} batch=${B}: milliseconds per instance-step`);
+for (const sparsity of S.split(',').map(Number)) {
+  const model = { kind: kind as ModelKind, n: Number(n), m: Number(m) };
+  const s = setupInstance('profile', model, { kind: 'independent' }, { seed: 1, sparsity, importance: Array(model.n).fill(1) });
+  const st = new WasmStepper(s.traits, model.n, model.m, Number(B), s.importance);
+  const D = s.traits.tied ? s.params.W : s.params.W2!;
+  const tensors = s.traits.tied ? [s.params.W, s.params.b] : [s.params.W, s.params.W2!, s.params.b];
+  const grads = s.traits.tied ? [st.grads.gW, st.grads.gb] : [st.grads.gW, st.grads.gW2!, st.grads.gb];
+  const opt = new AdamW(tensors, DEFAULT_TRAIN);
+  const best: Record<string, number> = {};
+  for (let i = 0; i < 25; i++) {
+    const ms: Record<string, number> = {};
+    const t0 = performance.now();
+    s.sampler.fill(st.batch);
+    ms.data = performance.now() - t0;
+    st.runTimed(s.params.W, D, s.params.b, ms);
+    ms.total = Object.values(ms).reduce((a, b) => a + b, 0);
+    opt.step(grads);
+    if (i >= 5) for (const [k, v] of Object.entries(ms)) best[k] = Math.min(best[k] ?? Infinity, v);
+  }
+  console.log(`S=${sparsity}: ` + Object.entries(best).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', '));
+}
