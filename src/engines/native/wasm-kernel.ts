@@ -71,16 +71,16 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
 // double precision (48 significant bits, exponents far inside the double range), so the encoder, the
 // decoder's forward pass and the encoder gradient use it (one instruction on the FMA pipes instead of a
 // multiply and an add); the output-gradient products g·h and g·D (g a double) keep a separate multiply and add.
-setFlagsFromString('--experimental-wasm-relaxed-simd');
 const relaxedProbe = [...op.v128Zero, ...op.v128Zero, ...op.v128Zero, ...op.f64x2RelaxedMadd, ...op.drop];
-/** Whether this engine validates relaxed SIMD's f64x2.relaxed_madd. */
-export const fusedAvailable: boolean = (() => {
+const validates = (body: Code) => {
   try {
-    return WebAssembly.validate(wasmModule([{ name: 'f', params: [], results: [], locals: [], body: relaxedProbe }], 1));
+    return WebAssembly.validate(wasmModule([{ name: 'f', params: [], results: [], locals: [], body }], 1));
   } catch {
     return false;
   }
-})();
+};
+/** Whether this engine runs relaxed SIMD's f64x2.relaxed_madd (asking V8 for it where it is still a flag). */
+export const fusedAvailable: boolean = validates(relaxedProbe) || (setFlagsFromString('--experimental-wasm-relaxed-simd'), validates(relaxedProbe));
 
 /** acc + x·y where x·y is exact: one relaxed madd when `fused`, else a multiply then an add (same bits). */
 const exactMadd = (fused: boolean, acc: Code, x: Code, y: Code): Code =>
