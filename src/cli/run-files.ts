@@ -12,6 +12,15 @@ import { UsageError } from './args.js';
 /** ‖W_i‖ above this counts as represented (the paper's ≈1 vs ≈0). */
 export const REPRESENTED = 0.5;
 
+/** ‖W_i‖ below this: W_i has no direction worth the name, so its interference is n/a (reported as null). */
+export const NO_DIRECTION = 1e-2;
+
+/** Interference per feature; null for a feature of norm ≈ 0, whose unit vector Ŵ_i is noise. */
+export function reportedInterference(p: Params): (number | null)[] {
+  const norms = featureNorms(p);
+  return interference(p).map((v, i) => (norms[i] < NO_DIRECTION ? null : v));
+}
+
 export interface SavedInstance {
   seed: number;
   sparsity: number | number[];
@@ -46,7 +55,7 @@ const rows = (a: Float32Array, n: number, m: number) => Array.from({ length: n }
 export function instanceMetrics(p: Params) {
   return {
     norms: featureNorms(p),
-    interference: interference(p),
+    interference: reportedInterference(p),
     dimensionality: featureDimensionality(p),
     dimensionsPerFeature: dimensionsPerFeature(p),
     represented: representedFeatures(p, REPRESENTED).length,
@@ -73,6 +82,7 @@ export function saveRun(dir: string, run: TrainedRun): void {
   };
   const metrics = {
     representedThreshold: REPRESENTED,
+    interferenceNA: `interference is null (n/a) where ‖W_i‖ < ${NO_DIRECTION}`,
     instances: run.instances.map((t) => ({ seed: t.config.seed, sparsity: t.config.sparsity, finalLoss: t.finalLoss, ...instanceMetrics(t.params) })),
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
