@@ -114,6 +114,21 @@ describe('tms figure and the flag parser', () => {
     expect(noRun.stderr).not.toMatch(/error: tms figure/);
   }, 30_000);
 
+  it('a run directory with a foreign config.json or broken weights.json is a usage error, not a crash', async () => {
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(tmp, 'foreign'), { recursive: true });
+    writeFileSync(join(tmp, 'foreign', 'config.json'), JSON.stringify({ namespace: 'x' }));
+    writeFileSync(join(tmp, 'foreign', 'weights.json'), '{}');
+    mkdirSync(join(tmp, 'broken'), { recursive: true });
+    writeFileSync(join(tmp, 'broken', 'config.json'), readFileSync(join(tmp, 'run', 'config.json')));
+    writeFileSync(join(tmp, 'broken', 'weights.json'), JSON.stringify({ instances: [{ W: [] }] }));
+    const [foreign, broken] = await Promise.all([tms('figure', '--run', 'foreign', '--kind', 'norms'), tms('figure', '--run', 'broken', '--kind', 'directions')]);
+    expect(foreign.code, foreign.stderr).toBe(2);
+    expect(foreign.stderr).toMatch(/^tms figure: error: --run: \S+config\.json has no "config" field, so it is not a run written by `tms train`\n$/);
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.stderr).toMatch(/^tms figure: error: --run: \S+weights\.json is not a run's weights/);
+  }, 30_000);
+
   it('misspelled flags and commands get a "did you mean"', async () => {
     const [cmd, flag, far] = await Promise.all([tms('trian'), tms('train', '--stpes', '10'), tms('train', '--zzzzzz', '1')]);
     expect(cmd.code).toBe(2);

@@ -109,8 +109,14 @@ export function loadRun(dir: string, flag = '--run'): LoadedRun {
     if (!existsSync(join(dir, f))) throw new UsageError(`${flag}: ${join(dir, f)} not found; make a run directory with \`tms train --out ${dir}\``);
   }
   const config = readJson<SavedConfig>(join(dir, 'config.json'), flag);
+  if (typeof config !== 'object' || config === null || typeof config.config !== 'object') {
+    throw new UsageError(`${flag}: ${join(dir, 'config.json')} has no "config" field, so it is not a run written by \`tms train\``);
+  }
   validateRun(config.config);
   const w = readJson<SavedWeights>(join(dir, 'weights.json'), flag);
+  if (typeof w !== 'object' || w === null || !Array.isArray(w.instances) || w.instances.some((t) => typeof t !== 'object' || t === null || ![t.W, t.b, t.importance].every(Array.isArray))) {
+    throw new UsageError(`${flag}: ${join(dir, 'weights.json')} is not a run's weights (it needs "instances": [{W, b, ...}, ...]); rewrite it with \`tms train --out ${dir} --force\``);
+  }
   const { n, m, kind } = config.config.model;
   const flat = (r: number[][] | undefined, what: string) => {
     if (!r) return undefined;
