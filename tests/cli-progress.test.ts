@@ -141,6 +141,21 @@ describe('ReproduceProgress: a live line on a terminal, a line per finished run 
     expect(s.out.at(-1)).toBe('tms reproduce: 2 run(s) in 00:00 (1 trained, 1 from the cache)\n');
   });
 
+  it('not a terminal: after a minute without a line, one line about the runs in training', () => {
+    const s = stream(false);
+    let t = 0;
+    const p = new ReproduceProgress(s, () => t);
+    t = 30_000;
+    p.handle([progressLine('a', 100, 30)]);
+    expect(s.out).toEqual([]);
+    t = 61_000;
+    p.handle([progressLine('a', 250, 61)]);
+    expect(s.out).toEqual(['tms reproduce: training C4 run C4 (8 inst.): step 250/1000 25% ETA 03:03 · 0 run(s) done · 01:01 elapsed\n']);
+    t = 90_000;
+    p.handle([]);
+    expect(s.out).toHaveLength(1); // the next one a minute later
+  });
+
   it('a terminal: the live line shows claim, run, steps done of total and the ETA, redrawn in place', () => {
     const s = stream(true);
     let t = 0;

@@ -1,6 +1,7 @@
 // What `tms reproduce` shows while the specs train. On a terminal: one live line (claim, run, steps done of
 // total, ETA per run in training), kept below whatever vitest prints. Otherwise (CI logs, pipes): one line
-// per finished run (claim, run namespace, instances, seconds, trained or cached).
+// per finished run (claim, run namespace, instances, seconds, trained or cached), and the runs in training
+// after a minute without a line, so a log never goes quiet for long.
 import { formatDuration } from './progress.js';
 import type { ProgressLine } from './progress-events.js';
 
@@ -21,11 +22,16 @@ export class ReproduceProgress {
   private cached = 0;
   private readonly t0: number;
   private shown = '';
+  private lastLogLine: number;
   private restore?: () => void;
 
   constructor(private readonly stream: Stream, private readonly now: () => number = () => performance.now()) {
     this.t0 = now();
+    this.lastLogLine = this.t0;
   }
+
+  /** Quiet time after which a log (not a terminal) gets a line about the runs in training. */
+  static readonly HEARTBEAT_MS = 60_000;
 
   get live(): boolean {
     return !!this.stream.isTTY;
@@ -59,10 +65,16 @@ export class ReproduceProgress {
         this.active.delete(l.key);
         this.finished++;
         if (l.cached) this.cached++;
-        if (!this.live) this.stream.write(`${ReproduceProgress.runLine(l)}\n`);
+        if (!this.live) this.log(ReproduceProgress.runLine(l));
       }
     }
     if (this.live) this.draw();
+    else if (this.active.size && this.now() - this.lastLogLine >= ReproduceProgress.HEARTBEAT_MS) this.log(`tms reproduce: training ${this.liveLine()}`);
+  }
+
+  private log(line: string): void {
+    this.lastLogLine = this.now();
+    this.stream.write(`${line}\n`);
   }
 
   /** Redraws the live line (also called on a timer, so elapsed time and ETAs tick). */
