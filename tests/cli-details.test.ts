@@ -138,6 +138,8 @@ describe('tms figure and the flag parser', () => {
     expect(far.stderr).not.toContain('did you mean');
     expect(plan.bind(null, '--impotance', '0.9')).toThrow('did you mean --importance?');
     expect(plan.bind(null, '--weight_decay', '0.1')).toThrow('did you mean --weight-decay?');
+    expect(plan.bind(null, '--kind', 'relu-outptu')).toThrow('--kind must be one of linear, relu-output, relu-hidden, abs; got "relu-outptu" (did you mean relu-output?)');
+    expect(plan.bind(null, '--kind', 'relu')).toThrow(/got "relu"$/); // relu-output or relu-hidden: no guess
   }, 30_000);
 });
 

@@ -77,7 +77,10 @@ function parseValue(flag: string, s: FlagSpec, raw: string): string | number | n
       return parts.map((p) => parseNumber(flag, s, p, s.type === 'ints'));
     }
     case 'choice':
-      if (!s.choices!.includes(raw)) throw new UsageError(`--${flag} must be one of ${s.choices!.join(', ')}; got ${JSON.stringify(raw)}`);
+      if (!s.choices!.includes(raw)) {
+        const guess = closest(raw, s.choices!);
+        throw new UsageError(`--${flag} must be one of ${s.choices!.join(', ')}; got ${JSON.stringify(raw)}${guess ? ` (did you mean ${guess}?)` : ''}`);
+      }
       return raw;
     default:
       if (raw === '') throw new UsageError(`--${flag} needs ${describeType(s)}`);
