@@ -61,8 +61,10 @@ describe('tms train: a run directory as --config, the cache message, --out', () 
     const refused = await tms('train', ...TINY, '--out', 'run');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe('tms train: error: --out run already holds a run (config.json, weights.json, metrics.json); add --force to overwrite it, or choose another --out\n');
+    writeFileSync(join(tmp, 'run', 'norms.png'), 'a figure of the old run');
     const forced = await tms('train', ...TINY, '--out', 'run', '--force');
     expect(forced.code, forced.stderr).toBe(0);
+    expect(existsSync(join(tmp, 'run', 'norms.png')), 'a stale figure is removed').toBe(false);
   }, 60_000);
 
   it('--out onto a file is refused before training (a run of 10⁶ steps would not finish in time)', async () => {

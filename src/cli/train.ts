@@ -1,6 +1,6 @@
 // `tms train`: train one run from flags or a config file, with a progress bar, and save weights,
 // metrics and config to a directory that `tms figure` reads.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
@@ -13,6 +13,7 @@ import { outDir } from '../claims/record.js';
 import { parseFlags, shownPath, UsageError, type CommandSpec } from './args.js';
 import { ProgressBar } from './progress.js';
 import { instanceLabel, instanceMetrics, saveRun } from './run-files.js';
+import { FIGURE_KINDS } from './figure.js';
 
 export const trainCommand: CommandSpec = {
   name: 'train',
@@ -120,15 +121,20 @@ const RUN_FILES = ['config.json', 'weights.json', 'metrics.json'];
 /** Where an explicit --out may write: a new directory or one without a run; an existing run only with --force. */
 export function checkOutDir(dir: string, force: boolean): void {
   const shown = shownPath(dir);
-  if (existsSync(dir)) {
+  let up = dir;
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (up === dir) {
     if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${shown} is a file; --out must be a directory (new, or an existing run with --force)`);
     const run = RUN_FILES.filter((f) => existsSync(join(dir, f)));
     if (run.length && !force) throw new UsageError(`--out ${shown} already holds a run (${run.join(', ')}); add --force to overwrite it, or choose another --out`);
-    return;
+  } else if (!statSync(up).isDirectory()) {
+    throw new UsageError(`--out ${shown}: ${shownPath(up)} is a file, so no directory can be made there; --out must be a directory path`);
   }
-  let up = dirname(dir);
-  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
-  if (!statSync(up).isDirectory()) throw new UsageError(`--out ${shown}: ${shownPath(up)} is a file, so no directory can be made there; --out must be a directory path`);
+  try {
+    accessSync(up, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${shown}: ${shownPath(up)} is not writable; --out must be a directory you can write`);
+  }
 }
 
 export interface TrainPlan {
@@ -180,6 +186,8 @@ export async function train(argv: string[]): Promise<number> {
   else process.stderr.write(`${how}\n`);
 
   const dir = out ?? resolve(join(outDir(), 'runs', run.key));
+  // figures of the run being replaced would no longer match its weights
+  if (out && f.force) for (const k of FIGURE_KINDS) rmSync(join(dir, `${k}.png`), { force: true });
   saveRun(dir, run);
   const rows = run.instances.map((t) => {
     const m = instanceMetrics(t.params);
