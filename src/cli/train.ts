@@ -18,18 +18,18 @@ import { FIGURE_KINDS } from './figure.js';
 export const trainCommand: CommandSpec = {
   name: 'train',
   brief: 'train one model configuration; save weights, metrics and config',
-  usage: 'tms train [--kind K --n N --m M --sparsity S --importance D --seeds 1,2,3 ...] | --config FILE [--out DIR]',
+  usage: 'tms train [--kind K --n N --m M --sparsity S --importance D --seeds 1,2,3 ...] | --config FILE|DIR [--out DIR [--force]]',
   summary:
     'Train one run (one independent model per sparsity × seed) and save config.json, weights.json and\n' +
     'metrics.json (‖W_i‖, interference, D_i, D*, represented count) to --out. Runs are cached: training the\n' +
     'same config again loads it from .cache/runs unless --fresh.',
   flags: {
-    config: { type: 'string', value: 'FILE|DIR', help: 'a RunConfig JSON file (see src/types.ts; omitted train fields take the defaults), or a run directory / its config.json, instead of the model/data/training flags' },
+    config: { type: 'string', value: 'FILE|DIR', help: 'a RunConfig JSON file (src/types.ts; omitted train fields take the defaults) or a run directory, instead of the model/data/training flags' },
     kind: { type: 'choice', choices: MODEL_KINDS, default: 'relu-output', help: 'model family' },
     n: { type: 'int', value: 'N', default: '20', help: 'number of features' },
     m: { type: 'int', value: 'M', default: '5', help: 'hidden dimensions' },
     sparsity: { type: 'numbers', value: 'S[,S...]', default: '0.9', help: 'feature sparsity S in [0, 1); a list trains one instance per value' },
-    importance: { type: 'number', value: 'DECAY', default: '1', help: 'importance of feature i is DECAY^i (0.7 in the paper\'s n=20 figures)' },
+    importance: { type: 'number', value: 'DECAY', default: '1', help: 'importance of feature i is DECAY^i, DECAY in (0, 1] (0.7 in the paper\'s n=20 figures)' },
     seeds: { type: 'ints', value: '1,2,3', default: '1', help: 'seeds; one instance per seed (and per sparsity)' },
     steps: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.steps), help: 'training steps' },
     batch: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.batch), help: 'batch size' },
