@@ -166,6 +166,12 @@ describe('ReproduceProgress: a live line on a terminal, a line per finished run 
     p.handle([runLine('a', false)]);
     expect(s.out.at(-1)).toBe('\rchecking claims · 1 run(s) done · 00:20 elapsed\x1b[K');
     expect(s.out.join('')).not.toContain('\n'); // nothing but the one line
+    // never wider than the terminal, or the carriage return would redraw only its last row
+    const narrow = { ...stream(true), columns: 40 };
+    const q = new ReproduceProgress(narrow, () => 0);
+    q.handle([progressLine('a', 250, 10), { ...progressLine('b', 1, 1), namespace: 'C4/geometry' }]);
+    expect(q.liveLine()).toHaveLength(39);
+    expect(q.liveLine().endsWith('…')).toBe(true);
   });
 
   it('hold(): other output goes above the live line, which is redrawn after it', () => {

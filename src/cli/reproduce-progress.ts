@@ -53,6 +53,7 @@ export class ReproduceProgress {
     });
     const tail = `${this.finished} run(s) done${this.cached ? ` (${this.cached} cached)` : ''} · ${formatDuration((this.now() - this.t0) / 1000)} elapsed`;
     const text = `${runs.length ? runs.join(' | ') : 'checking claims'} · ${tail}`;
+    if (!this.live) return text; // a log line may wrap; a live line must not, or \r redraws only its tail
     const width = (this.stream.columns ?? 120) - 1;
     return text.length > width ? `${text.slice(0, width - 1)}…` : text;
   }
