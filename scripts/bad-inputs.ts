@@ -2,8 +2,10 @@
 // checks) with the exact error message it produces. `npm run bad-inputs`; `--check` fails if the file is stale.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BAD_INPUTS, errorOf } from '../tests/helpers/bad-inputs.js';
+import { BAD_INPUTS as CONFIG_AND_ENV, errorOf } from '../tests/helpers/bad-inputs.js';
+import { CLI_CASES } from '../tests/helpers/bad-cli-inputs.js';
 import { ConfigError } from '../src/errors.js';
+import { UsageError } from '../src/cli/args.js';
 import { REPO_ROOT } from '../src/paths.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n\s*/g, '<br>');
@@ -20,7 +22,11 @@ const lines = [
   '',
   'The memory rows depend on the machine (its RAM sets the limit: half of it).',
   '',
+  'The command-line rows (`tests/helpers/bad-cli-inputs.ts`, checked by `tests/cli-bad-inputs.test.ts`) are refused',
+  'before anything trains or renders; `tms` prints the message as `tms <command>: error: …` and exits with code 2.',
+  '',
 ];
+const BAD_INPUTS = [...CONFIG_AND_ENV, ...CLI_CASES];
 let group = '';
 let bad = 0;
 for (const c of BAD_INPUTS) {
@@ -29,7 +35,7 @@ for (const c of BAD_INPUTS) {
     lines.push(`## ${group}`, '', '| input | error message |', '|---|---|');
   }
   const e = errorOf(c);
-  const ok = e instanceof ConfigError && e.message.includes(c.shows) && e.message.includes(c.allowed);
+  const ok = (e instanceof ConfigError || (e instanceof UsageError && CLI_CASES.includes(c))) && e.message.includes(c.shows) && e.message.includes(c.allowed);
   if (!ok) bad++;
   lines.push(`| ${cell(c.input)} | ${e ? cell(code(e.message)) : '**no error**'}${ok ? '' : ' **(does not meet the test’s expectation)**'} |`);
   const next = BAD_INPUTS[BAD_INPUTS.indexOf(c) + 1];

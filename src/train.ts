@@ -3,6 +3,7 @@
 // through a memo of in-flight promises).
 import type { RunConfig, TrainedInstance, TrainedRun } from './types.js';
 import type { Engine, Progress } from './engines/engine.js';
+import { announceRun, emitTrainEvent } from './train-events.js';
 import { getEngine } from './engines/select.js';
 import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './cache.js';
 import { ConfigError, validateRun } from './validate.js';
@@ -59,7 +60,7 @@ export function forgetRuns(): void {
 async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
   const cached = (): TrainedRun | undefined => {
     const hit = readCache(key, config);
-    return hit && { config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true };
+    return hit && announceRun({ config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true });
   };
   for (;;) {
     const hit = cached();
@@ -77,6 +78,9 @@ async function cachedTrain(config: RunConfig, engine: Engine, key: string, onPro
 
 async function train(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
   const t0 = performance.now();
-  const instances = await engine.train(config, onProgress);
-  return { config, engine: engine.name, instances, seconds: (performance.now() - t0) / 1000, key, cached: false };
+  const instances = await engine.train(config, (p) => {
+    onProgress?.(p);
+    emitTrainEvent({ type: 'progress', config, key, ...p });
+  });
+  return announceRun({ config, engine: engine.name, instances, seconds: (performance.now() - t0) / 1000, key, cached: false });
 }

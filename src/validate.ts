@@ -128,8 +128,12 @@ export function memoryEstimate(c: RunConfig): number {
 export function validateRun(config: unknown): RunConfig {
   const r = schema.safeParse(config);
   if (!r.success) {
-    const lines = r.error.issues.slice(0, 5).map((i) => describeIssue(config, i));
-    const more = r.error.issues.length > 5 ? `\n(and ${r.error.issues.length - 5} more)` : '';
+    // Missing fields are all named (a short list, and each needs the user to act); other problems up to 5.
+    const isMissing = (i: Issue) => valueAt(config, specific(i).path) === undefined;
+    const others = r.error.issues.filter((i) => !isMissing(i));
+    const shown = r.error.issues.filter((i) => isMissing(i) || others.indexOf(i) < 5);
+    const lines = shown.map((i) => describeIssue(config, i));
+    const more = others.length > 5 ? `\n(and ${others.length - 5} more)` : '';
     throw new ConfigError(`invalid run config: ${lines.join('\n  ')}${more}`);
   }
   const c = config as RunConfig;

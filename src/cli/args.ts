@@ -1,6 +1,13 @@
 // A small, strict flag parser for the `tms` commands. Every flag is declared with its type (and allowed
 // values), so a typo or a bad value becomes one line that names the flag and what it accepts, and the
 // same declarations print `--help`.
+import { isAbsolute, relative } from 'node:path';
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+export function shownPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+}
 
 /** A mistake on the command line: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -70,12 +77,42 @@ function parseValue(flag: string, s: FlagSpec, raw: string): string | number | n
       return parts.map((p) => parseNumber(flag, s, p, s.type === 'ints'));
     }
     case 'choice':
-      if (!s.choices!.includes(raw)) throw new UsageError(`--${flag} must be one of ${s.choices!.join(', ')}; got ${JSON.stringify(raw)}`);
+      if (!s.choices!.includes(raw)) {
+        const guess = closest(raw, s.choices!);
+        throw new UsageError(`--${flag} must be one of ${s.choices!.join(', ')}; got ${JSON.stringify(raw)}${guess ? ` (did you mean ${guess}?)` : ''}`);
+      }
       return raw;
     default:
       if (raw === '') throw new UsageError(`--${flag} needs ${describeType(s)}`);
       return raw;
   }
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two short words. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate a typo most likely meant: within 2 edits (1 for words of up to 3 letters), or a unique prefix. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  const prefixed = candidates.filter((c) => w.length >= 2 && c.startsWith(w));
+  if (prefixed.length === 1) return prefixed[0];
+  const limit = w.length <= 3 ? 1 : 2;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(w, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= limit ? best : undefined;
 }
 
 /** Parses `argv` (after the command name) against `cmd.flags`. `--help` is handled by the caller. */
@@ -91,7 +128,8 @@ export function parseFlags(cmd: CommandSpec, argv: string[]): Parsed {
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     const spec = cmd.flags[name];
     if (!spec) {
-      throw new UsageError(`unknown flag --${name}; allowed flags: ${known.map((f) => `--${f}`).join(', ')}`);
+      const guess = closest(name, known);
+      throw new UsageError(`unknown flag --${name}${guess ? ` (did you mean --${guess}?)` : ''}; allowed flags: ${known.map((f) => `--${f}`).join(', ')}`);
     }
     if (name in out) throw new UsageError(`--${name} is given twice`);
     if (spec.type === 'bool') {

@@ -1,15 +1,15 @@
 // `tms figure`: render one of the paper's figures from a run saved by `tms train`, with the same
 // builders (and deterministic renderer) the claim specs use for their goldens.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { normBars } from '../figures/norm-bars.js';
 import { wtwHeatmap } from '../figures/wtw-heatmap.js';
 import { directions2d } from '../figures/directions-2d.js';
 import { renderPng } from '../figures/render.js';
-import { featureNorms, interference } from '../metrics/features.js';
-import { parseFlags, UsageError, type CommandSpec } from './args.js';
-import { instanceLabel, loadRun, type LoadedRun } from './run-files.js';
+import { featureNorms } from '../metrics/features.js';
+import { parseFlags, shownPath, UsageError, type CommandSpec } from './args.js';
+import { instanceLabel, loadRun, reportedInterference, type LoadedRun } from './run-files.js';
 
 export const FIGURE_KINDS = ['norms', 'wtw', 'directions'] as const;
 type FigureKind = (typeof FIGURE_KINDS)[number];
@@ -38,7 +38,8 @@ export function buildFigure(run: LoadedRun, kind: FigureKind): TopLevelSpec {
   const xs = run.instances;
   switch (kind) {
     case 'norms':
-      return normBars(xs.map((t) => ({ label: instanceLabel(t), norms: featureNorms(t.params), interference: interference(t.params) })), title);
+      // n/a interference (norm ≈ 0) colours a bar too short to see; NaN would drop the feature's row
+      return normBars(xs.map((t) => ({ label: instanceLabel(t), norms: featureNorms(t.params), interference: reportedInterference(t.params).map((v) => v ?? 0) })), title);
     case 'wtw':
       return wtwHeatmap(xs.map((t) => ({ label: instanceLabel(t), W: t.params.W, b: t.params.b, n: model.n, m: model.m })), `${title}: WᵀW and b`);
     case 'directions': {
@@ -53,20 +54,39 @@ export function buildFigure(run: LoadedRun, kind: FigureKind): TopLevelSpec {
   }
 }
 
-export async function figure(argv: string[]): Promise<number> {
+export interface FigurePlan {
+  dir: string;
+  kind: FigureKind;
+  out: string;
+  scale?: number;
+}
+
+/** Everything `tms figure` checks before it loads and renders: flags and the output path. */
+export function planFigure(argv: string[]): FigurePlan {
   const f = parseFlags(figureCommand, argv);
-  if (f.run === undefined) throw new UsageError('tms figure: --run DIR is required (a directory written by `tms train`)');
-  if (f.kind === undefined) throw new UsageError(`tms figure: --kind is required: one of ${FIGURE_KINDS.join(', ')}`);
+  if (f.run === undefined) throw new UsageError('--run DIR is required (a directory written by `tms train`)');
+  if (f.kind === undefined) throw new UsageError(`--kind is required: one of ${FIGURE_KINDS.join(', ')}`);
   const scale = f.scale as number | undefined;
   if (scale !== undefined && !(scale > 0 && scale <= 8)) throw new UsageError(`--scale must be a number in (0, 8]; got ${scale}`);
   const dir = resolve(f.run as string);
-  const run = loadRun(dir);
   const kind = f.kind as FigureKind;
-  const png = await renderPng(buildFigure(run, kind), { scale });
   const out = resolve((f.out as string | undefined) ?? join(dir, `${kind}.png`));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, png);
-  const rel = relative(process.cwd(), out);
-  process.stdout.write(`wrote ${rel.startsWith('..') || isAbsolute(rel) ? out : rel}\n`);
+  // The renderer writes PNG only: another extension would give a file whose name lies about its format.
+  if (extname(out).toLowerCase() !== '.png') throw new UsageError(`--out must be a .png file (figures are rendered as PNG); got ${JSON.stringify(f.out)}`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${shownPath(out)} is a directory; --out must be a .png file path`);
+  return { dir, kind, out, scale };
+}
+
+export async function figure(argv: string[]): Promise<number> {
+  const { dir, kind, out, scale } = planFigure(argv);
+  const run = loadRun(dir);
+  const png = await renderPng(buildFigure(run, kind), { scale });
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, png);
+  } catch (e) {
+    throw new UsageError(`--out ${shownPath(out)}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  process.stdout.write(`wrote ${shownPath(out)}\n`);
   return 0;
 }

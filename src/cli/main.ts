@@ -1,7 +1,7 @@
 // `tms`: the researcher's command line. One file per command; this one dispatches, prints help and turns
 // user mistakes (bad flags, bad configs) into one line on stderr with exit code 2, never a stack trace.
 import { pathToFileURL } from 'node:url';
-import { helpText, UsageError, type CommandSpec } from './args.js';
+import { closest, helpText, UsageError, type CommandSpec } from './args.js';
 import { train, trainCommand } from './train.js';
 import { figure, figureCommand } from './figure.js';
 import { reproduce, reproduceCommand } from './reproduce.js';
@@ -43,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS[name];
   try {
-    if (!cmd) throw new UsageError(`unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')} (tms --help)`);
+    if (!cmd) {
+      const guess = closest(name, Object.keys(COMMANDS));
+      throw new UsageError(`unknown command ${JSON.stringify(name)}${guess ? ` (did you mean tms ${guess}?)` : ''}; commands: ${Object.keys(COMMANDS).join(', ')} (tms --help)`);
+    }
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(helpText(cmd.spec));
       return 0;

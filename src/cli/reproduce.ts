@@ -1,6 +1,7 @@
 // `tms reproduce`: run the claim specs (specs/) through vitest's node API with the chosen tier, record
-// every test's verdict (src/report/vitest-reporter.ts) and write the claims report.
-import { readdirSync } from 'node:fs';
+// every test's verdict (src/report/vitest-reporter.ts) and write the claims report, showing training progress.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { TIERS, tier as envTier, type Tier } from '../tier.js';
@@ -8,6 +9,8 @@ import { ENGINE_NAMES } from '../engines/select.js';
 import ClaimsReporter from '../report/vitest-reporter.js';
 import { claimOf, claimOfFile } from '../report/results.js';
 import { parseFlags, UsageError, type CommandSpec } from './args.js';
+import { ProgressReader } from './progress-events.js';
+import { ReproduceProgress } from './reproduce-progress.js';
 
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
@@ -58,15 +61,33 @@ export async function reproduce(argv: string[]): Promise<number> {
   const { startVitest } = await import('vitest/node');
   const reporter = new ClaimsReporter({ log: false });
   process.stderr.write(`tms reproduce: ${files.length} spec file(s), ${t} tier${pattern ? `, tests matching /${pattern}/` : ''}\n`);
-  const vitest = await startVitest('test', files, {
-    root: REPO_ROOT,
-    config: join(REPO_ROOT, 'vitest.config.ts'),
-    run: true,
-    watch: false,
-    reporters: ['default', reporter],
-    ...(pattern ? { testNamePattern: pattern } : {}),
-  });
-  await vitest.close();
+  // The workers report their training through files here (progress-worker.ts); this process shows it.
+  const progressDir = mkdtempSync(join(tmpdir(), 'tms-progress-'));
+  process.env.TMS_PROGRESS_DIR = progressDir;
+  const progress = new ReproduceProgress(process.stderr);
+  const reader = new ProgressReader(progressDir);
+  const unhold = progress.hold([process.stdout, process.stderr]);
+  const timer = setInterval(() => progress.handle(reader.poll()), 250);
+  try {
+    const vitest = await startVitest('test', files, {
+      root: REPO_ROOT,
+      config: join(REPO_ROOT, 'vitest.config.ts'),
+      run: true,
+      watch: false,
+      setupFiles: [join(REPO_ROOT, 'src', 'cli', 'progress-worker.ts')],
+      // vitest's own live summary would fight the progress line for the terminal's last line
+      reporters: [['default', { summary: false }], reporter],
+      ...(pattern ? { testNamePattern: pattern } : {}),
+    });
+    await vitest.close();
+  } finally {
+    clearInterval(timer);
+    progress.handle(reader.poll());
+    progress.finish();
+    unhold();
+    delete process.env.TMS_PROGRESS_DIR;
+    rmSync(progressDir, { recursive: true, force: true });
+  }
   const r = reporter.last;
   if (!r) {
     process.stderr.write('tms reproduce: vitest did not finish a run; no report written\n');

@@ -12,6 +12,15 @@ import { UsageError } from './args.js';
 /** ‖W_i‖ above this counts as represented (the paper's ≈1 vs ≈0). */
 export const REPRESENTED = 0.5;
 
+/** ‖W_i‖ below this: W_i has no direction worth the name, so its interference is n/a (reported as null). */
+export const NO_DIRECTION = 1e-2;
+
+/** Interference per feature; null for a feature of norm ≈ 0, whose unit vector Ŵ_i is noise. */
+export function reportedInterference(p: Params): (number | null)[] {
+  const norms = featureNorms(p);
+  return interference(p).map((v, i) => (norms[i] < NO_DIRECTION ? null : v));
+}
+
 export interface SavedInstance {
   seed: number;
   sparsity: number | number[];
@@ -46,7 +55,7 @@ const rows = (a: Float32Array, n: number, m: number) => Array.from({ length: n }
 export function instanceMetrics(p: Params) {
   return {
     norms: featureNorms(p),
-    interference: interference(p),
+    interference: reportedInterference(p),
     dimensionality: featureDimensionality(p),
     dimensionsPerFeature: dimensionsPerFeature(p),
     represented: representedFeatures(p, REPRESENTED).length,
@@ -73,6 +82,7 @@ export function saveRun(dir: string, run: TrainedRun): void {
   };
   const metrics = {
     representedThreshold: REPRESENTED,
+    interferenceNA: `interference is null (n/a) where ‖W_i‖ < ${NO_DIRECTION}`,
     instances: run.instances.map((t) => ({ seed: t.config.seed, sparsity: t.config.sparsity, finalLoss: t.finalLoss, ...instanceMetrics(t.params) })),
   };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
@@ -99,8 +109,14 @@ export function loadRun(dir: string, flag = '--run'): LoadedRun {
     if (!existsSync(join(dir, f))) throw new UsageError(`${flag}: ${join(dir, f)} not found; make a run directory with \`tms train --out ${dir}\``);
   }
   const config = readJson<SavedConfig>(join(dir, 'config.json'), flag);
+  if (typeof config !== 'object' || config === null || typeof config.config !== 'object') {
+    throw new UsageError(`${flag}: ${join(dir, 'config.json')} has no "config" field, so it is not a run written by \`tms train\``);
+  }
   validateRun(config.config);
   const w = readJson<SavedWeights>(join(dir, 'weights.json'), flag);
+  if (typeof w !== 'object' || w === null || !Array.isArray(w.instances) || w.instances.some((t) => typeof t !== 'object' || t === null || ![t.W, t.b, t.importance].every(Array.isArray))) {
+    throw new UsageError(`${flag}: ${join(dir, 'weights.json')} is not a run's weights (it needs "instances": [{W, b, ...}, ...]); rewrite it with \`tms train --out ${dir} --force\``);
+  }
   const { n, m, kind } = config.config.model;
   const flat = (r: number[][] | undefined, what: string) => {
     if (!r) return undefined;

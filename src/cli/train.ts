@@ -1,7 +1,7 @@
 // `tms train`: train one run from flags or a config file, with a progress bar, and save weights,
 // metrics and config to a directory that `tms figure` reads.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { MODEL_KINDS } from '../models.js';
@@ -10,25 +10,26 @@ import { ConfigError, validateRun } from '../validate.js';
 import { ENGINE_NAMES, getEngine, type EngineName } from '../engines/select.js';
 import { trainRun } from '../train.js';
 import { outDir } from '../claims/record.js';
-import { parseFlags, UsageError, type CommandSpec } from './args.js';
+import { parseFlags, shownPath, UsageError, type CommandSpec } from './args.js';
 import { ProgressBar } from './progress.js';
 import { instanceLabel, instanceMetrics, saveRun } from './run-files.js';
+import { FIGURE_KINDS } from './figure.js';
 
 export const trainCommand: CommandSpec = {
   name: 'train',
   brief: 'train one model configuration; save weights, metrics and config',
-  usage: 'tms train [--kind K --n N --m M --sparsity S --importance D --seeds 1,2,3 ...] | --config FILE [--out DIR]',
+  usage: 'tms train [--kind K --n N --m M --sparsity S --importance D --seeds 1,2,3 ...] | --config FILE|DIR [--out DIR [--force]]',
   summary:
     'Train one run (one independent model per sparsity × seed) and save config.json, weights.json and\n' +
     'metrics.json (‖W_i‖, interference, D_i, D*, represented count) to --out. Runs are cached: training the\n' +
     'same config again loads it from .cache/runs unless --fresh.',
   flags: {
-    config: { type: 'string', value: 'FILE', help: 'a RunConfig JSON file (see src/types.ts) instead of the model/data/training flags' },
+    config: { type: 'string', value: 'FILE|DIR', help: 'a RunConfig JSON file (src/types.ts; omitted train fields take the defaults) or a run directory, instead of the model/data/training flags' },
     kind: { type: 'choice', choices: MODEL_KINDS, default: 'relu-output', help: 'model family' },
     n: { type: 'int', value: 'N', default: '20', help: 'number of features' },
     m: { type: 'int', value: 'M', default: '5', help: 'hidden dimensions' },
     sparsity: { type: 'numbers', value: 'S[,S...]', default: '0.9', help: 'feature sparsity S in [0, 1); a list trains one instance per value' },
-    importance: { type: 'number', value: 'DECAY', default: '1', help: 'importance of feature i is DECAY^i (0.7 in the paper\'s n=20 figures)' },
+    importance: { type: 'number', value: 'DECAY', default: '1', help: 'importance of feature i is DECAY^i, DECAY in (0, 1] (0.7 in the paper\'s n=20 figures)' },
     seeds: { type: 'ints', value: '1,2,3', default: '1', help: 'seeds; one instance per seed (and per sparsity)' },
     steps: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.steps), help: 'training steps' },
     batch: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.batch), help: 'batch size' },
@@ -36,7 +37,8 @@ export const trainCommand: CommandSpec = {
     'weight-decay': { type: 'number', value: 'WD', default: String(DEFAULT_TRAIN.weightDecay), help: 'AdamW weight decay' },
     namespace: { type: 'string', value: 'NAME', default: 'cli', help: 'seed namespace (claims use their id, e.g. C2/linear)' },
     engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native', help: 'training engine' },
-    out: { type: 'string', value: 'DIR', default: 'out/runs/<cache key>', help: 'where to write the run' },
+    out: { type: 'string', value: 'DIR', default: 'out/runs/<cache key>', help: 'where to write the run (a new directory, or an existing run with --force)' },
+    force: { type: 'bool', help: 'let --out overwrite an existing run' },
     fresh: { type: 'bool', help: 'retrain even when the run is cached' },
     quiet: { type: 'bool', help: 'no progress bar' },
   },
@@ -57,11 +59,20 @@ const FIELD_FLAGS: [RegExp, string][] = [
   [/^train\.steps/, '--steps'], [/^train\.batch/, '--batch'], [/^train\.lr/, '--lr'], [/^train\.weightDecay/, '--weight-decay'],
 ];
 
+/** Refuses a list flag that names one value twice (it would train the same instance twice, or pool it twice). */
+function distinct(flag: string, values: number[]): number[] {
+  const twice = values.find((v, i) => values.indexOf(v) !== i);
+  if (twice !== undefined) throw new UsageError(`--${flag} ${values.join(',')}: ${twice} is given twice; each value must be distinct`);
+  return values;
+}
+
 function configFromFlags(f: Record<string, unknown>): RunConfig {
   const n = (f.n as number | undefined) ?? 20;
   const decay = (f.importance as number | undefined) ?? 1;
-  const sparsities = (f.sparsity as number[] | undefined) ?? [0.9];
-  const seeds = (f.seeds as number[] | undefined) ?? [1];
+  // Importance decay^i: above 1 the last features outweigh the first by decay^(n-1) (2 gives 524288 at n = 20).
+  if (!(decay > 0 && decay <= 1)) throw new UsageError(`--importance must be a decay in (0, 1] (feature i gets importance DECAY^i); got ${decay}`);
+  const sparsities = distinct('sparsity', (f.sparsity as number[] | undefined) ?? [0.9]);
+  const seeds = distinct('seeds', (f.seeds as number[] | undefined) ?? [1]);
   return {
     namespace: (f.namespace as string | undefined) ?? 'cli',
     model: { kind: ((f.kind as string | undefined) ?? 'relu-output') as RunConfig['model']['kind'], n, m: (f.m as number | undefined) ?? 5 },
@@ -77,28 +88,70 @@ function configFromFlags(f: Record<string, unknown>): RunConfig {
   };
 }
 
-function configFromFile(path: string): RunConfig {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A RunConfig file, a run directory, or a run directory's config.json (the RunConfig sits under "config"
+ * there); omitted train fields take DEFAULT_TRAIN's values.
+ */
+export function configFromFile(path: string): unknown {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'config.json') : path;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--config: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--config: cannot read ${shownPath(resolve(file))} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a RunConfig JSON file or a run directory written by \`tms train\``);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--config: ${shownPath(resolve(file))} is not valid JSON (${(e as Error).message})`);
+  }
+  const saved = isObject(json) && isObject(json.config) && !('model' in json);
+  const config = saved ? (json as { config: Record<string, unknown> }).config : json;
+  if (!isObject(config)) return config; // validateRun names what is wrong with it
+  if (config.train === undefined) return { ...config, train: { ...DEFAULT_TRAIN } };
+  if (isObject(config.train)) return { ...config, train: { ...DEFAULT_TRAIN, ...config.train } };
+  return config;
+}
+
+const RUN_FILES = ['config.json', 'weights.json', 'metrics.json'];
+
+/** Where an explicit --out may write: a new directory or one without a run; an existing run only with --force. */
+export function checkOutDir(dir: string, force: boolean): void {
+  const shown = shownPath(dir);
+  let up = dir;
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (up === dir) {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--out ${shown} is a file; --out must be a directory (new, or an existing run with --force)`);
+    const run = RUN_FILES.filter((f) => existsSync(join(dir, f)));
+    if (run.length && !force) throw new UsageError(`--out ${shown} already holds a run (${run.join(', ')}); add --force to overwrite it, or choose another --out`);
+  } else if (!statSync(up).isDirectory()) {
+    throw new UsageError(`--out ${shown}: ${shownPath(up)} is a file, so no directory can be made there; --out must be a directory path`);
   }
   try {
-    return JSON.parse(text) as RunConfig;
-  } catch (e) {
-    throw new UsageError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
+    accessSync(up, constants.W_OK);
+  } catch {
+    throw new UsageError(`--out ${shown}: ${shownPath(up)} is not writable; --out must be a directory you can write`);
   }
 }
 
-export async function train(argv: string[]): Promise<number> {
+export interface TrainPlan {
+  flags: Record<string, unknown>;
+  config: RunConfig;
+  /** the explicit --out, checked; undefined means out/runs/<cache key> */
+  out?: string;
+}
+
+/** Everything `tms train` checks before it trains: flags, the config they or the file give, the --out path. */
+export function planTrain(argv: string[]): TrainPlan {
   const f = parseFlags(trainCommand, argv);
   let config: RunConfig;
   if (f.config !== undefined) {
     const clash = MODEL_FLAGS.filter((k) => k in f);
     if (clash.length) throw new UsageError(`--config cannot be combined with ${clash.map((k) => `--${k}`).join(', ')}: put those settings in the file`);
-    config = configFromFile(f.config as string);
-    validateRun(config);
+    config = validateRun(configFromFile(f.config as string));
   } else {
     config = configFromFlags(f);
     try {
@@ -110,16 +163,31 @@ export async function train(argv: string[]): Promise<number> {
       throw new ConfigError(flag ? `${e.message} (set by ${flag})` : e.message);
     }
   }
+  const out = f.out === undefined ? undefined : resolve(f.out as string);
+  if (out) checkOutDir(out, !!f.force);
+  return { flags: f, config, out };
+}
+
+export async function train(argv: string[]): Promise<number> {
+  const { flags: f, config, out } = planTrain(argv);
   const engine = await getEngine(f.engine as EngineName | undefined);
   const bar = f.quiet ? undefined : new ProgressBar({ stepsPerInstance: config.train.steps, instances: config.instances.length });
-  process.stderr.write(`training ${config.instances.length} instance(s) of ${config.model.kind} n=${config.model.n} m=${config.model.m}, ` +
-    `${config.train.steps} steps, batch ${config.train.batch} on ${engine.describe()}\n`);
-  const run = await trainRun(config, { engine, fresh: !!f.fresh, onProgress: bar && ((p) => bar.update(p)) });
-  const how = run.cached ? `loaded from the run cache (trained earlier in ${run.seconds.toFixed(1)} s)` : `trained in ${run.seconds.toFixed(1)} s`;
-  if (bar) bar.finish(how);
+  const what = `${config.instances.length} instance(s) of ${config.model.kind} n=${config.model.n} m=${config.model.m}`;
+  // Announced on the first step, so a run that comes from the cache never claims to be training.
+  let announced = false;
+  const announce = () => {
+    if (!announced) process.stderr.write(`training ${what}, ${config.train.steps} steps, batch ${config.train.batch} on ${engine.describe()}\n`);
+    announced = true;
+  };
+  const run = await trainRun(config, { engine, fresh: !!f.fresh, onProgress: (p) => { announce(); bar?.update(p); } });
+  if (!run.cached) announce();
+  const how = run.cached ? `loaded ${what} from the run cache (trained earlier in ${run.seconds.toFixed(1)} s on ${run.engine})` : `trained in ${run.seconds.toFixed(1)} s`;
+  if (bar && announced) bar.finish(how);
   else process.stderr.write(`${how}\n`);
 
-  const dir = resolve((f.out as string | undefined) ?? join(outDir(), 'runs', run.key));
+  const dir = out ?? resolve(join(outDir(), 'runs', run.key));
+  // figures of the run being replaced would no longer match its weights
+  if (out && f.force) for (const k of FIGURE_KINDS) rmSync(join(dir, `${k}.png`), { force: true });
   saveRun(dir, run);
   const rows = run.instances.map((t) => {
     const m = instanceMetrics(t.params);
@@ -129,8 +197,9 @@ export async function train(argv: string[]): Promise<number> {
   const w = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const fmt = (r: string[]) => r.map((c, k) => c.padEnd(w[k])).join('  ').trimEnd();
   process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
-  const rel = relative(process.cwd(), dir);
-  const shown = rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? dir : rel;
-  process.stdout.write(`wrote ${shown}/{config,weights,metrics}.json\nfigure: tms figure --run ${shown} --kind norms\n`);
+  const shown = shownPath(dir);
+  // m = 2 models are best seen as directions in the plane (the paper's pentagon/antipodal pictures).
+  const kind = config.model.m === 2 ? 'directions' : 'norms';
+  process.stdout.write(`wrote ${shown}/{config,weights,metrics}.json\nfigure: tms figure --run ${shown} --kind ${kind}\n`);
   return 0;
 }
