@@ -72,8 +72,8 @@ export interface RunNote {
 }
 
 /**
- * Notes which run a claim used (seeds, engine, training time). Called by trainRun for runs whose
- * namespace starts with a claim id, when running under vitest; never throws.
+ * Notes which run a claim used (seeds, engine, training time), for runs whose namespace starts with a
+ * claim id. A trainRun hook (src/claims/harness.ts); never throws.
  */
 export function noteRun(run: TrainedRun): void {
   if (!/^C\d+/.test(run.config.namespace)) return;
