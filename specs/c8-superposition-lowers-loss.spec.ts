@@ -3,7 +3,7 @@
 // (the other 15 features predicted by their mean). The ReLU-output model packs more features into the
 // 5 dimensions and ends far below that bound. Checked for every seed. Walked through in docs/adding-a-claim.md.
 import { expect } from 'vitest';
-import { defineClaim } from '../src/claims/define.js';
+import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
 import { seedList } from '../src/claims/seeds.js';
 import { byTier } from '../src/tier.js';
@@ -41,9 +41,13 @@ const ratios = (r: TrainedRun) => r.instances.map((t) => t.finalLoss / BOUND);
 defineClaim({
   id: 'C8',
   title: 'superposition lowers the loss at high sparsity',
-  paper:
-    'Paraphrase (not in PAPER.md): with sparse features the ReLU-output model represents more features than it has dimensions, ' +
-    'accepting interference because that lowers the loss; the linear model cannot superpose and keeps only the top m features.',
+  spec: import.meta.url,
+  paper: {
+    statement: 'With sparse features the ReLU output model represents more features than it has dimensions, accepting interference because ' +
+      'that lowers the loss; for the linear model representing more features than dimensions is never worthwhile, so it keeps only the top m.',
+    section: `${PAPER_URL}#demonstrating-math`,
+    settings: 'Linear and ReLU output models as in the basic results (importance decaying with i, sparsity swept); here n = 20, m = 5, importance 0.7^i, S = 0.99.',
+  },
   run: () => ({ linear: config('linear'), relu: config('relu-output') }),
   checks: [
     {
@@ -71,11 +75,13 @@ defineClaim({
       },
     },
   ],
-  figure: ({ linear, relu }) => {
-    const panel = (name: string, r: TrainedRun) => {
-      const t = r.instances[0];
-      return { label: `${name}: loss = ${(t.finalLoss / BOUND).toFixed(2)} × bound`, norms: featureNorms(t.params), interference: interference(t.params) };
-    };
-    return normBars([panel('linear', linear), panel('ReLU output', relu)], `C8: S = ${S}, n = ${N}, m = ${M} (seed ${seeds[0]})`);
+  figure: {
+    draw: ({ linear, relu }) => {
+      const panel = (name: string, r: TrainedRun) => {
+        const t = r.instances[0];
+        return { label: `${name}: loss = ${(t.finalLoss / BOUND).toFixed(2)} × bound`, norms: featureNorms(t.params), interference: interference(t.params) };
+      };
+      return { spec: normBars([panel('linear', linear), panel('ReLU output', relu)], `C8: S = ${S}, n = ${N}, m = ${M} (seed ${seeds[0]})`) };
+    },
   },
 });

@@ -19,10 +19,8 @@ export interface TrainOptions {
   variant?: TrainingVariant;
 }
 
-/** What a harness plugs in from above: who hears of each run, and which variant (if any) trains. */
+/** What a harness plugs in from above: which variant (if any) trains. */
 export interface TrainHooks {
-  /** called with every run trainRun returns (e.g. the claims report notes its seeds); must not throw */
-  onRun?: (run: TrainedRun) => void;
   /** the variant to train, asked per run (e.g. from TMS_MUTANT); undefined = the paper's model */
   variant?: () => TrainingVariant | undefined;
 }
@@ -48,9 +46,7 @@ function activeVariant(opts: TrainOptions): TrainingVariant | undefined {
 }
 
 export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Promise<TrainedRun> {
-  const run = await getRun(config, opts);
-  for (const h of hooks) h.onRun?.(run);
-  return run;
+  return getRun(config, opts);
 }
 
 /** The trained instances of several runs, in order; null entries (a tier without that extra run) are skipped. */

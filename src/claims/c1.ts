@@ -1,4 +1,4 @@
-// Claim 1 (PAPER.md): 5 features in 2 dimensions, ReLU output, importance 0.9^i.
+// Claim 1 : 5 features in 2 dimensions, ReLU output, importance 0.9^i.
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';

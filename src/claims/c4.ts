@@ -1,4 +1,4 @@
-// Claim 4 (PAPER.md): uniform superposition. All features equally important; sparsity swept with
+// Claim 4 : uniform superposition. All features equally important; sparsity swept with
 // 1/(1−S) from 1 to 1000 on a log scale.
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';

@@ -1,4 +1,4 @@
-// Claim 5 (PAPER.md): non-uniform superposition.
+// Claim 5 : non-uniform superposition.
 //  (a) A pentagon (5 features in 2 dimensions, ReLU output, S = 0.9) with one feature's density swept:
 //      the polytope deforms smoothly, then snaps to another configuration.
 //  (b) Correlated feature sets end orthogonal to each other (local orthogonal bases); anticorrelated
@@ -7,7 +7,7 @@ import type { DataConfig, Params, RunConfig, TrainedInstance } from '../types.js
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
-import { seedList, seedOffset, seedsUpTo } from './seeds.js';
+import { seedList, seedsUpTo, shiftedSeed } from './seeds.js';
 import { column, featureNorms } from '../metrics/features.js';
 import { polarAngle } from '../metrics/geometry2d.js';
 import { heldOutLoss } from '../metrics/evaluate.js';
@@ -42,7 +42,7 @@ export const C5 = {
   /** each grid point gets its own seeds (point·100 + k, shifted by TMS_SEED_OFFSET), so points are
    *  independent trials */
   pointSeed(point: number, k: number): number {
-    return seedOffset() + point * 100 + k;
+    return shiftedSeed(point * 100 + k);
   },
   /** held-out samples for choosing the best of N (same samples for every seed of a point) */
   heldOutSamples: 32_768,

@@ -1,4 +1,4 @@
-// Claim 6 (PAPER.md): privileged basis. ReLU-hidden model (h = ReLU(Wx), x' = ReLU(Wᵀh + b)), n = 10
+// Claim 6 : privileged basis. ReLU-hidden model (h = ReLU(Wx), x' = ReLU(Wᵀh + b)), n = 10
 // features, m = 5 neurons, importance 0.7^i, swept from dense to sparse.
 import type { Params, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';

@@ -1,4 +1,4 @@
-// Claim 7 (PAPER.md): computation in superposition. Absolute-value model h = ReLU(W1 x),
+// Claim 7 : computation in superposition. Absolute-value model h = ReLU(W1 x),
 // y' = ReLU(W2 h + b), inputs U[−1, 1), target |x|, feature probability p ∈ {1, .3, .1, .03, .01, .003, .001}.
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';

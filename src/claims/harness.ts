@@ -1,7 +1,6 @@
-// The claim harness plugs into training from above: the report notes every run a spec trains, and
-// TMS_MUTANT hands the engine a mutant instead of the paper's model. Loaded by vitest (setupFiles).
+// The claim harness plugs into training from above: TMS_MUTANT hands the engine a mutant instead of the
+// paper's model. Loaded by vitest (setupFiles). (The report's run notes come from defineClaim itself.)
 import { useTrainHooks } from '../train.js';
 import { mutantFromEnv } from '../mutants.js';
-import { noteRun } from './record.js';
 
-useTrainHooks({ onRun: noteRun, variant: () => mutantFromEnv() });
+useTrainHooks({ variant: () => mutantFromEnv() });

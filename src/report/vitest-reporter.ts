@@ -1,5 +1,5 @@
 // A vitest reporter that records every test's name, state, duration and errors to out/results/<tier>.json
-// and then (re)builds the claims report (out/report/index.html and summary.md).
+// and then (re)builds the claims report (out/report/<tier>/index.html and summary.md).
 //
 // `tms reproduce` uses it; for a plain vitest run, turn it on with TMS_REPORT=1 (see vitest.config.ts), or
 // name it:  npx vitest run --reporter=default --reporter=./src/report/vitest-reporter.ts
@@ -54,7 +54,7 @@ export function moduleRecord(m: TestModule, root: string): ModuleRecord {
 }
 
 export interface ClaimsReporterOptions {
-  /** also build out/report/ (default true) */
+  /** also build out/report/<tier>/ (default true) */
   report?: boolean;
   /** print where the report is (default true) */
   log?: boolean;
