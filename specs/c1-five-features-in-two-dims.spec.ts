@@ -53,9 +53,7 @@ defineClaim({
       check: ({ at, best, shapes }, record) => {
         const b = best(0.8);
         record({ what: 'shapes over seeds at S=0.8', value: count(shapes(0.8)), paper: 'four features as two antipodal pairs' });
-        // The best of N can be the optimum only if some seed reached it, and a seed does ≈ 30% of the time (the
-        // common local minimum keeps feature 4 and drops feature 3): the claim's risk is all N seeds missing it.
-        // Asked as per-seed verdicts (≥ 1 of N), so the flake check models that risk as what it is.
+        // The best of N is the optimum only if some seed reached it: asked as per-seed verdicts, ≥ 1 of N (why: docs/design/c1.md)
         const reached = at(0.8).map((t) => {
           const [shape, w4] = [shape2d(t.params), featureNorms(t.params)[4]];
           return verdict(t.config.seed, shape === 'antipodal-pairs' && w4 < 0.5, `${shape}, ‖W_4‖ = ${w4.toFixed(2)}`);

@@ -112,10 +112,7 @@ defineClaim({
       title: `the geometry graph splits into near-orthogonal groups with at least three polytope kinds (${C4.seeds.length + C4.geometrySeeds.length} seed${C4.geometrySeeds.length ? 's' : ''} per sparsity in 1 ≤ 1/(1−S) ≤ ${GEOMETRY_MAX_X}${C4.polytopeSeeds.length ? `, ${C4.seeds.length + C4.geometrySeeds.length + C4.polytopeSeeds.length} in ${POLYTOPE_X[0]}–${POLYTOPE_X[1]}` : ''})`,
       check: ({ geometry }, record) => {
         const found = geometry.map((g) => ({ x: g.x, polytopes: sweepPoint(g.params, g.x).polytopes }));
-        // "At least three kinds" ⇔ some model shows a kind other than the two most common. Asserted as the number
-        // of (model, kind) sightings beyond the two most common kinds (≥ 1): the same verdict, as a count with
-        // spread (the number of kinds, 3 or 4 here, tells the flake check nothing about how close a run came
-        // to 2; the third kind alone, 1–5 models per flake seed set, carries less of the evidence).
+        // "At least three kinds" ⇔ some model shows a kind other than the two most common (why: docs/design/c4.md)
         const models = new Map<string, number>();
         for (const q of found) for (const k of Object.keys(q.polytopes)) if (k !== 'other' && k !== 'dedicated') models.set(k, (models.get(k) ?? 0) + 1);
         const byCount = [...models.entries()].sort((a, b) => b[1] - a[1]);
@@ -143,10 +140,7 @@ defineClaim({
       id: 'C4.6',
       title: `many named polytopes (≥ ${THOMSON_SHARE * 100}%, ≥ ${THOMSON_MIN}) are the Thomson-problem solution for their points in their dimension (±${THOMSON_DEG}°)`,
       check: ({ geometry }, record) => {
-        // "Many of these polytopes are Thomson-problem solutions", not all. Earlier designs asked it of
-        // the worst polytope, then of 75% of them, and failed 5/9 and 3/7 flake seed sets: groups named by their
-        // D_i alone (a "triangle" spanning 3 dimensions at 28°, a "square antiprism" spanning 4 at 54°) are
-        // distorted configurations, not the polytope; they now count against the share instead of being compared.
+        // "Many of these polytopes are Thomson-problem solutions", not all (why: docs/design/c4.md)
         const checked: string[] = [];
         let named = 0;
         let matched = 0;

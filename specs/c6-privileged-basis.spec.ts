@@ -31,20 +31,11 @@ const DENSE_POOLED_MIN = 0.85;
 const SPARSE_FROM = 0.97;
 /** sparse regime: pooled over seeds and S ≥ SPARSE_FROM, at least this share of live neurons is polysemantic */
 const SPARSE_POOLED_MIN = 0.9;
-/** sparse regime: the best of N has at most one monosemantic neuron of 5. The first design asked for none and
- *  failed a flake seed set whose lowest-loss model at S = 0.97 kept one neuron for feature 0 alone: keeping the
- *  most important feature clean can be optimal there, so "polysemantic" is asked of the neurons, not of all. */
+/** sparse regime: the best of N has at most one monosemantic neuron of 5 (why: docs/design/c6.md) */
 const SPARSE_BEST_MIN = 0.8;
-/** ...asked of the best of N from this S on. At S = 0.97 the lowest-loss model is still leaving the transition:
- *  measured as a share with a margin (shareRank), its second most monosemantic neuron reached 0.85 and 0.88
- *  of the 0.9 threshold in 2 of 20 flake seed sets (features 0 and 1 nearly dedicated, as C6.3 predicts), so
- *  a check there would fail ≈ 10% of the time (modelled) while all seeds pooled are ≥ 90% polysemantic. At
- *  S = 0.99 every best model was 5 of 5 polysemantic (that share 0.23–0.59). S = 0.97 stays recorded. */
+/** ...asked of the best of N from this S on; S = 0.97 stays recorded (why: docs/design/c6.md) */
 const SPARSE_BEST_FROM = 0.99;
-/** importance → monosemantic neuron: over every (model with S > 0, feature), owning a monosemantic neuron
- *  rises with the feature's importance — Kendall trend, one-sided p < 0.001. The first design asked the pooled
- *  AUC of owners vs represented non-owners for ≥ 0.7; it ranged 0.62–0.86 over flake seed sets (3/20 below)
- *  while the direction never changed: the threshold sat inside the effect's spread. The AUC is recorded. */
+/** importance → monosemantic neuron: a Kendall trend over (model with S > 0, feature), one-sided p < 0.001 (why: docs/design/c6.md) */
 const TREND_Z_MIN = 3.09;
 
 defineClaim({
@@ -120,9 +111,7 @@ defineClaim({
           tolerance: `pooled ≥ ${SPARSE_POOLED_MIN} at S ≥ ${SPARSE_FROM}; rises with S: Kendall trend over every (S, seed) model, z ≥ ${TREND_Z_MIN}`,
         });
         record({ what: 'pooled polysemantic share: sparse (S ≥ SPARSE_FROM), dense (S ∈ {0, 0.5})', value: [+pooled.toFixed(3), +densePooled.toFixed(3)] });
-        // "≥ 80% of the live neurons polysemantic" = "at most a = live − ⌈0.8·live⌉ monosemantic", checked as the
-        // (a+1)-th most monosemantic neuron's top-weight share < MONO_SHARE: the same verdict with a continuous
-        // margin (the neuron count, 4 or 5 of 5 over flake seed sets, gave the margin model two levels to fit).
+        // "≥ 80% of the live neurons polysemantic" = "at most a = live − ⌈0.8·live⌉ monosemantic", checked as the … (why: docs/design/c6.md)
         const allowed = (b: (typeof bests)[number]) => b.mono + b.poly - Math.ceil(SPARSE_BEST_MIN * (b.mono + b.poly));
         record({
           what: 'best of N (held-out loss) per S: polysemantic share; top-weight share of the most monosemantic neuron beyond those allowed',
@@ -133,9 +122,7 @@ defineClaim({
           expect(shareRank(b.p, allowed(b) + 1), `best of N at S=${b.S}: ${b.poly} of ${b.mono + b.poly} live neurons polysemantic`).toBeBelow(MONO_SHARE);
         }
         expect(pooled).toBeAtLeast(SPARSE_POOLED_MIN);
-        // (That dense models are mostly monosemantic is C6.1's pooled check; recorded here for the contrast.)
-        // Grows with S, as a trend (the first design, "the seed mean never drops by more than 0.2", failed a flake
-        // seed set where 4 of 12 dense S = 0 models were still rotated after 10,000 steps: mean 0.23 at S = 0, 0 at 0.5).
+        // Grows with S, as a trend (why: docs/design/c6.md)
         const growth = kendallTrend(C6.sparsities.flatMap((S, k) => shares[k].map(() => S)), shares.flat());
         record({ what: 'trend of the polysemantic share with S over every (S, seed) model: Kendall τ, z', value: [+growth.tau.toFixed(3), +growth.z.toFixed(2)], tolerance: `z ≥ ${TREND_Z_MIN}` });
         expect(growth.z).toBeAtLeast(TREND_Z_MIN);
