@@ -38,8 +38,8 @@ export interface ReportOptions {
 }
 
 /** The specs' definitions of `tier`, as the report uses them. */
-export function specDefinitions(tier: Tier): { id: string; def: SpecDefinition }[] {
-  return collectTier(tier).map((c) => ({
+export function specDefinitions(tier: Tier, specDir?: string): { id: string; def: SpecDefinition }[] {
+  return collectTier(tier, specDir).map((c) => ({
     id: c.id,
     def: { spec: c.spec, part: c.part, title: c.title, ...c.paper, runs: c.runs.map((r) => runSize(r.config)) },
   }));

@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../paths.js';
 import { outDir } from '../claims/record.js';
 import { tier } from '../tier.js';
 import { claimOf, mergeResults, type ModuleRecord, type TestRecord } from './results.js';
-import { writeReport } from './build.js';
+import { specDefinitions, writeReport } from './build.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -76,7 +76,8 @@ export default class ClaimsReporter implements Reporter {
     const exists = (file: string) => existsSync(isAbsolute(file) ? file : join(this.root, file));
     mergeResults(outDir(), t, records, exists);
     if (this.opts.report === false) return;
-    const { html, md, data } = writeReport({ tier: t });
+    // the definitions of the specs of the project that ran (its specs/), also for claims not run this time
+    const { html, md, data } = writeReport({ tier: t, definitions: specDefinitions(t, join(this.root, 'specs')) });
     const ok = reason === 'passed' && errors.length === 0 && records.every((m) => m.errors.length === 0 && m.tests.every((x) => x.state !== 'failed'));
     this.last = { ok, html, md, data };
     if (this.opts.log !== false) {
