@@ -239,6 +239,8 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
         if (!c.engines.includes(note.engine)) c.engines.push(note.engine);
       }
       c.seeds = [...new Set(c.runs.flatMap((r) => r.seeds))].sort((a, b) => a - b);
+    } else {
+      for (const f of c.figures) f.current = undefined; // a figure left by an earlier run is not this run's
     }
     c.tests.sort((a, b) => byId(a.subId ?? a.name, b.subId ?? b.name));
     c.measurements.sort((a, b) => byId(a.id, b.id));
