@@ -1,9 +1,9 @@
 // C8 — Superposition lowers the loss. At S = 0.99 (n = 20, m = 5, importance 0.7^i) the linear model can
 // only give the top 5 features their own dimensions, so its loss sits at the no-superposition bound
 // (the other 15 features predicted by their mean). The ReLU-output model packs more features into the
-// 5 dimensions and ends far below that bound. Checked for every seed. Walked through in docs/adding-a-claim.md.
+// 5 dimensions and ends far below that bound. Checked for most seeds (toHoldForMostSeeds). Walked through in docs/adding-a-claim.md.
 import { expect } from 'vitest';
-import { defineClaim } from '../src/claims/define.js';
+import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
 import { seedList } from '../src/claims/seeds.js';
 import { byTier } from '../src/tier.js';
@@ -26,7 +26,7 @@ const p = 1 - S;
 const BOUND = (importance.slice(M).reduce((a, v) => a + v, 0) * (p / 3 - p ** 2 / 4)) / N;
 /** |linear / bound − 1| allowed: the final loss averages 5% of the steps' batches, about ±1% noise. */
 const LINEAR_TOL = 0.07;
-/** ReLU / bound must be at most this (measured ≈ 0.2 for every seed). */
+/** ReLU / bound must be at most this (measured ≈ 0.2 for every seed so far). */
 const RELU_MAX = 0.5;
 
 const config = (kind: ModelKind): RunConfig => ({
@@ -41,14 +41,18 @@ const ratios = (r: TrainedRun) => r.instances.map((t) => t.finalLoss / BOUND);
 defineClaim({
   id: 'C8',
   title: 'superposition lowers the loss at high sparsity',
-  paper:
-    'Paraphrase (not in PAPER.md): with sparse features the ReLU-output model represents more features than it has dimensions, ' +
-    'accepting interference because that lowers the loss; the linear model cannot superpose and keeps only the top m features.',
+  spec: import.meta.url,
+  paper: {
+    statement: 'With sparse features the ReLU output model represents more features than it has dimensions, accepting interference because ' +
+      'that lowers the loss; for the linear model representing more features than dimensions is never worthwhile, so it keeps only the top m.',
+    section: `${PAPER_URL}#demonstrating-math`,
+    settings: 'Linear and ReLU output models as in the basic results (importance decaying with i, sparsity swept); here n = 20, m = 5, importance 0.7^i, S = 0.99.',
+  },
   run: () => ({ linear: config('linear'), relu: config('relu-output') }),
   checks: [
     {
       id: 'C8.1',
-      title: `the linear model stays at the no-superposition bound (every seed, ±${Math.round(LINEAR_TOL * 100)}%)`,
+      title: `the linear model stays at the no-superposition bound (most seeds, ±${Math.round(LINEAR_TOL * 100)}%)`,
       check: ({ linear }, record) => {
         const r = ratios(linear);
         record({ what: 'linear loss / no-superposition bound, per seed', value: r, paper: 'linear: only the top m features, no superposition', tolerance: `1 ± ${LINEAR_TOL}` });
@@ -59,7 +63,7 @@ defineClaim({
     },
     {
       id: 'C8.2',
-      title: `the ReLU-output model superposes and ends below ${RELU_MAX} × the bound (every seed)`,
+      title: `the ReLU-output model superposes and ends below ${RELU_MAX} × the bound (most seeds)`,
       check: ({ relu }, record) => {
         const r = ratios(relu);
         const represented = relu.instances.map((t) => representedFeatures(t.params).length);
@@ -71,11 +75,13 @@ defineClaim({
       },
     },
   ],
-  figure: ({ linear, relu }) => {
-    const panel = (name: string, r: TrainedRun) => {
-      const t = r.instances[0];
-      return { label: `${name}: loss = ${(t.finalLoss / BOUND).toFixed(2)} × bound`, norms: featureNorms(t.params), interference: interference(t.params) };
-    };
-    return normBars([panel('linear', linear), panel('ReLU output', relu)], `C8: S = ${S}, n = ${N}, m = ${M} (seed ${seeds[0]})`);
+  figure: {
+    draw: ({ linear, relu }) => {
+      const panel = (name: string, r: TrainedRun) => {
+        const t = r.instances[0];
+        return { label: `${name}: loss = ${(t.finalLoss / BOUND).toFixed(2)} × bound`, norms: featureNorms(t.params), interference: interference(t.params) };
+      };
+      return { spec: normBars([panel('linear', linear), panel('ReLU output', relu)], `C8: S = ${S}, n = ${N}, m = ${M} (seed ${seeds[0]})`) };
+    },
   },
 });

@@ -9,11 +9,9 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Params, RunConfig, TrainedInstance } from './types.js';
 import { cacheDir, SRC_DIR } from './paths.js';
-import { mutantKey } from './mutants.js';
 
-/** Files whose content defines training numerics: any change invalidates cached runs. mutants.ts is on
- *  the training path (its setupTraining builds every instance's setup and optimiser). */
-const CODE_FILES = ['rng.ts', 'data.ts', 'models.ts', 'instance.ts', 'mutants.ts'];
+/** Files whose content defines training numerics: any change invalidates cached runs. */
+const CODE_FILES = ['rng.ts', 'data.ts', 'models.ts', 'instance.ts'];
 const CODE_DIRS = ['engines'];
 
 let codeVersionMemo: string | undefined;
@@ -43,9 +41,10 @@ export function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Cache key of a run. An active TMS_MUTANT enters it (absent otherwise, so real runs keep their keys). */
-export function runKey(config: RunConfig, engine: string): string {
-  return createHash('sha256').update(canonicalJson({ config, engine, code: codeVersion(), mutant: mutantKey() })).digest('hex').slice(0, 24);
+/** Cache key of a run. A training variant's key (e.g. a mutant's name and code version) enters it; absent
+ *  otherwise, so real runs keep their keys. */
+export function runKey(config: RunConfig, engine: string, variant?: string): string {
+  return createHash('sha256').update(canonicalJson({ config, engine, code: codeVersion(), mutant: variant })).digest('hex').slice(0, 24);
 }
 
 interface Stored {

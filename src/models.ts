@@ -1,4 +1,4 @@
-// The four model families of PAPER.md as data: which non-linearities they have, whether the decoder is
+// The four model families of the paper as data: which non-linearities they have, whether the decoder is
 // tied to the encoder, and what the target is. Engines read these flags instead of branching on names.
 import type { ModelInit, ModelKind, Params } from './types.js';
 import { Rng } from './rng.js';

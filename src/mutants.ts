@@ -1,11 +1,15 @@
 // Mutation testing: deliberately broken models, to check that the claim specs notice when the model is
-// wrong. `TMS_MUTANT=<name>` makes the native engine train the mutant instead of the paper's model; the
-// mutant's name enters the run-cache key, so mutant runs never mix with real ones.
-// The engine's only hook is `setupTraining` (init, data, traits and optimiser of one instance).
-import type { DataConfig, InstanceConfig, ModelConfig, TrainConfig } from './types.js';
+// wrong. `TMS_MUTANT=<name>` makes the harness hand the native engine the mutant as a training variant
+// (src/engines/native/setup.ts) instead of the paper's model; the variant (name and this file's hash)
+// enters the run-cache key, so mutant runs never mix with real ones.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DataConfig, InstanceConfig, ModelConfig } from './types.js';
 import { envChoice } from './env.js';
-import { setupInstance, type InstanceSetup } from './engines/shared.js';
+import { setupInstance } from './engines/shared.js';
 import { AdamW } from './engines/native/adamw.js';
+import { adamw, plainSetup, type Optimizer, type SetupFn, type TrainingSetup, type TrainingVariant } from './engines/native/setup.js';
 
 export const MUTANTS = {
   'relu-removed': 'ReLU-output / ReLU-hidden models lose their output ReLU',
@@ -23,23 +27,22 @@ export function activeMutant(env: NodeJS.ProcessEnv = process.env): MutantName |
   return envChoice('TMS_MUTANT', MUTANT_NAMES, undefined, env);
 }
 
-/** What the run-cache key gets for the active mutant: its name, or undefined (no key change) when none.
- *  (This file's content is part of the cache's code version, like the engines'.) */
-export function mutantKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return activeMutant(env);
+let version: string | undefined;
+/** This file's content: an edited mutant retrains instead of reading stale cached runs. */
+function mutantsVersion(): string {
+  return (version ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 12));
 }
 
-export interface Optimizer {
-  step(grads: Float32Array[]): void;
-}
-export type OptimizerFactory = (tensors: Float32Array[], cfg: TrainConfig) => Optimizer;
-
-export interface TrainingSetup extends InstanceSetup {
-  /** builds the optimiser over the trained tensors ([W, b] tied, [W, W2, b] untied) */
-  makeOptimizer: OptimizerFactory;
+/** The training variant of mutant `name` (plain data: a worker thread imports it by module URL). */
+export function mutantVariant(name: MutantName): TrainingVariant {
+  return { name: `TMS_MUTANT = "${name}"`, version: `${name}@${mutantsVersion()}`, module: import.meta.url, exportName: 'mutantSetup' };
 }
 
-const adamw: OptimizerFactory = (tensors, cfg) => new AdamW(tensors, cfg);
+/** The variant of the mutant TMS_MUTANT names, or undefined. */
+export function mutantFromEnv(env: NodeJS.ProcessEnv = process.env): TrainingVariant | undefined {
+  const m = activeMutant(env);
+  return m && mutantVariant(m);
+}
 
 class Sgd implements Optimizer {
   constructor(private readonly tensors: Float32Array[], private readonly lr: number) {}
@@ -52,13 +55,14 @@ class Sgd implements Optimizer {
   }
 }
 
-/**
- * Everything an engine needs to train one instance: `setupInstance` and AdamW when no mutant is active
- * (bit-identical to calling them directly), or the active mutant's changed versions.
- */
-export function setupTraining(namespace: string, model: ModelConfig, data: DataConfig, inst: InstanceConfig, env: NodeJS.ProcessEnv = process.env): TrainingSetup {
-  const mutant = activeMutant(env);
-  if (!mutant) return { ...setupInstance(namespace, model, data, inst), makeOptimizer: adamw };
+/** The setup of mutant `variantName` (a mutantVariant's name, or a bare mutant name). */
+export function mutantSetup(variantName: string): SetupFn {
+  const mutant = MUTANT_NAMES.find((m) => variantName === m || variantName === mutantVariant(m).name);
+  if (!mutant) throw new Error(`unknown mutant ${variantName}`);
+  return (namespace, model, data, inst) => mutate(mutant, namespace, model, data, inst);
+}
+
+function mutate(mutant: MutantName, namespace: string, model: ModelConfig, data: DataConfig, inst: InstanceConfig): TrainingSetup {
   const n = model.n;
   let cfg = inst;
   if (mutant === 'importance-ignored') cfg = { ...inst, importance: new Array(n).fill(1) };
@@ -84,4 +88,10 @@ export function setupTraining(namespace: string, model: ModelConfig, data: DataC
   }
   if (mutant === 'sgd') makeOptimizer = (tensors, c) => new Sgd(tensors, c.lr);
   return { ...s, traits, makeOptimizer };
+}
+
+/** One instance's setup under TMS_MUTANT (the plain setup when none is active). */
+export function setupTraining(namespace: string, model: ModelConfig, data: DataConfig, inst: InstanceConfig, env: NodeJS.ProcessEnv = process.env): TrainingSetup {
+  const m = activeMutant(env);
+  return m ? mutate(m, namespace, model, data, inst) : plainSetup(namespace, model, data, inst);
 }

@@ -7,9 +7,8 @@ import { announceRun, emitTrainEvent } from './train-events.js';
 import { getEngine } from './engines/select.js';
 import { cacheEnabled, readCache, runKey, withTrainLock, writeCache } from './cache.js';
 import { ConfigError, validateRun } from './validate.js';
-import { activeMutant } from './mutants.js';
-import { noteRun } from './claims/record.js';
 import { logRun } from './run-log.js';
+import { variantKey, type TrainingVariant } from './engines/native/setup.js';
 
 const inFlight = new Map<string, Promise<TrainedRun>>();
 
@@ -18,11 +17,38 @@ export interface TrainOptions {
   onProgress?: (p: Progress) => void;
   /** skip the cache (benchmarks) */
   fresh?: boolean;
+  /** train this variant instead of the paper's model (default: the registered provider's) */
+  variant?: TrainingVariant;
+}
+
+/** What a harness plugs in from above: which variant (if any) trains. */
+export interface TrainHooks {
+  /** the variant to train, asked per run (e.g. from TMS_MUTANT); undefined = the paper's model */
+  variant?: () => TrainingVariant | undefined;
+}
+
+const hooks: TrainHooks[] = [];
+
+/** Registers hooks; returns a function that removes them. */
+export function useTrainHooks(h: TrainHooks): () => void {
+  hooks.push(h);
+  return () => {
+    const i = hooks.indexOf(h);
+    if (i >= 0) hooks.splice(i, 1);
+  };
+}
+
+function activeVariant(opts: TrainOptions): TrainingVariant | undefined {
+  if (opts.variant) return opts.variant;
+  for (const h of hooks) {
+    const v = h.variant?.();
+    if (v) return v;
+  }
+  return undefined;
 }
 
 export async function trainRun(config: RunConfig, opts: TrainOptions = {}): Promise<TrainedRun> {
   const run = await getRun(config, opts);
-  if (process.env.VITEST) noteRun(run); // claims report: which seeds / engine / time a claim's spec used
   logRun(run); // flake check: did the runs change with the seed offset
   return run;
 }
@@ -36,16 +62,16 @@ export async function trainInstances(...configs: (RunConfig | null)[]): Promise<
 async function getRun(config: RunConfig, opts: TrainOptions): Promise<TrainedRun> {
   validateRun(config);
   const engine = opts.engine ?? (await getEngine());
-  const mutant = activeMutant();
-  if (mutant && engine.name !== 'native') {
-    throw new ConfigError(`TMS_MUTANT = "${mutant}": mutants exist only in the native engine; this run would use ${engine.name} (set TMS_ENGINE=native)`);
+  const variant = activeVariant(opts);
+  if (variant && !engine.supportsVariants) {
+    throw new ConfigError(`${variant.name}: training variants exist only in the native engine; this run would use ${engine.name} (set TMS_ENGINE=native)`);
   }
-  const key = runKey(config, engine.name);
+  const key = runKey(config, engine.name, variantKey(variant));
   const useCache = cacheEnabled() && !opts.fresh;
-  if (!useCache) return train(config, engine, key, opts.onProgress);
+  if (!useCache) return train(config, engine, key, opts.onProgress, variant);
   let p = inFlight.get(key);
   if (!p) {
-    p = cachedTrain(config, engine, key, opts.onProgress);
+    p = cachedTrain(config, engine, key, opts.onProgress, variant);
     inFlight.set(key, p);
     p.catch(() => inFlight.delete(key));
   }
@@ -57,7 +83,7 @@ export function forgetRuns(): void {
   inFlight.clear();
 }
 
-async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
+async function cachedTrain(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void, variant?: TrainingVariant): Promise<TrainedRun> {
   const cached = (): TrainedRun | undefined => {
     const hit = readCache(key, config);
     return hit && announceRun({ config, engine: hit.engine, instances: hit.instances, seconds: hit.seconds, key, cached: true });
@@ -68,7 +94,7 @@ async function cachedTrain(config: RunConfig, engine: Engine, key: string, onPro
     const run = await withTrainLock(key, async () => {
       const again = cached(); // trained by another worker while we waited for the lock
       if (again) return again;
-      const r = await train(config, engine, key, onProgress);
+      const r = await train(config, engine, key, onProgress, variant);
       writeCache(key, config, engine.name, r.seconds, r.instances); // only whole, finite runs get here
       return r;
     });
@@ -76,11 +102,12 @@ async function cachedTrain(config: RunConfig, engine: Engine, key: string, onPro
   }
 }
 
-async function train(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void): Promise<TrainedRun> {
+async function train(config: RunConfig, engine: Engine, key: string, onProgress?: (p: Progress) => void, variant?: TrainingVariant): Promise<TrainedRun> {
   const t0 = performance.now();
-  const instances = await engine.train(config, (p) => {
+  const report = (p: Progress) => {
     onProgress?.(p);
     emitTrainEvent({ type: 'progress', config, key, ...p });
-  });
+  };
+  const instances = await (variant ? engine.train(config, report, variant) : engine.train(config, report));
   return announceRun({ config, engine: engine.name, instances, seconds: (performance.now() - t0) / 1000, key, cached: false });
 }

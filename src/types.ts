@@ -1,6 +1,6 @@
 // Shared data types. Configs are plain data: JSON-serialisable, hashed for the run cache.
 
-/** The paper's four model families (PAPER.md, "Models"). */
+/** The paper's four model families. */
 export type ModelKind = 'linear' | 'relu-output' | 'relu-hidden' | 'abs';
 
 export interface ModelConfig {

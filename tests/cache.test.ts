@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import type { RunConfig } from '../src/types.js';
 import { DEFAULT_TRAIN } from '../src/types.js';
 import { canonicalJson, codeVersion, readCache, runKey, withTrainLock, writeCache, atomicWrite } from '../src/cache.js';
+import { variantKey } from '../src/engines/native/setup.js';
+import { mutantVariant } from '../src/mutants.js';
 import { forgetRuns, trainRun } from '../src/train.js';
 import { NativeEngine } from '../src/engines/native/index.js';
 import { closePool } from '../src/engines/native/pool.js';
@@ -262,19 +264,10 @@ describe('diverged runs', () => {
 describe('cache key', () => {
   it('is unchanged when no mutant is active, differs per mutant', () => {
     const c = tiny();
-    const old = process.env.TMS_MUTANT;
-    try {
-      delete process.env.TMS_MUTANT;
-      const plain = runKey(c, 'native');
-      expect(plain).toBe(createHash('sha256').update(canonicalJson({ config: c, engine: 'native', code: codeVersion() })).digest('hex').slice(0, 24));
-      process.env.TMS_MUTANT = 'sgd';
-      const sgd = runKey(c, 'native');
-      process.env.TMS_MUTANT = 'untied';
-      const untied = runKey(c, 'native');
-      expect(new Set([plain, sgd, untied]).size).toBe(3);
-    } finally {
-      if (old === undefined) delete process.env.TMS_MUTANT;
-      else process.env.TMS_MUTANT = old;
-    }
+    const plain = runKey(c, 'native');
+    expect(plain).toBe(createHash('sha256').update(canonicalJson({ config: c, engine: 'native', code: codeVersion() })).digest('hex').slice(0, 24));
+    const sgd = runKey(c, 'native', variantKey(mutantVariant('sgd')));
+    const untied = runKey(c, 'native', variantKey(mutantVariant('untied')));
+    expect(new Set([plain, sgd, untied]).size).toBe(3);
   });
 });

@@ -1,15 +1,18 @@
 // Each mutant of src/mutants.ts really changes training, and with TMS_MUTANT unset nothing changes: the
 // hooked trainInstance gives the same bits as the plain loop (setupInstance + kernel + AdamW).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelKind, TrainedInstance } from '../src/types.js';
 import { DEFAULT_TRAIN } from '../src/types.js';
-import { MUTANT_NAMES, activeMutant, setupTraining, type MutantName } from '../src/mutants.js';
+import { MUTANT_NAMES, activeMutant, mutantVariant, setupTraining, type MutantName } from '../src/mutants.js';
+import { loadVariant } from '../src/engines/native/setup.js';
 import { trainInstance, type InstanceJob } from '../src/engines/native/train-instance.js';
 import { setupInstance, LossLog } from '../src/engines/shared.js';
 import { allocBatch } from '../src/data.js';
 import { allocFastWorkspace, fastForwardBackward } from '../src/engines/native/fast-kernel.js';
 import { AdamW } from '../src/engines/native/adamw.js';
 import { trainRun } from '../src/train.js';
+import { NativeEngine } from '../src/engines/native/index.js';
+import { closePool } from '../src/engines/native/pool.js';
 import { ConfigError } from '../src/validate.js';
 import { weightsHash } from './helpers/weights-hash.js';
 
@@ -31,10 +34,15 @@ function job(kind: ModelKind = 'relu-output', sparsity = 0.7): InstanceJob {
   };
 }
 
+// The harness hands a mutant to the engine as a variant the job carries (as it crosses into worker threads).
+beforeAll(async () => {
+  for (const m of MUTANT_NAMES) await loadVariant(mutantVariant(m));
+});
+
 function train(j: InstanceJob, mutant?: MutantName): TrainedInstance {
   if (mutant) process.env.TMS_MUTANT = mutant;
   else delete process.env.TMS_MUTANT;
-  return trainInstance(j);
+  return trainInstance(mutant ? { ...j, variant: mutantVariant(mutant) } as InstanceJob : j);
 }
 
 /** The training loop as it was before the mutant hook: what "no mutant" must reproduce bit for bit. */
@@ -120,12 +128,23 @@ describe('mutants', () => {
     expect(moved(train(j, 'sgd'))).toBeLessThan(moved(train(j)) / 10);
   });
 
+  it('a mutant crosses into worker threads as data: threaded training gives the in-thread mutant bits', async () => {
+    const j = job();
+    const run = { namespace: j.namespace, model: j.model, data: j.data, train: j.train, instances: [j.inst, { ...j.inst, seed: 4 }] };
+    const variant = mutantVariant('bias-frozen');
+    const threaded = await trainRun(run, { engine: new NativeEngine({ threads: 2 }), fresh: true, variant });
+    const inThread = await trainRun(run, { engine: new NativeEngine({ threads: 1 }), fresh: true, variant });
+    expect(weightsHash(threaded.instances)).toBe(weightsHash(inThread.instances));
+    expect(Array.from(threaded.instances[1].params.b)).toEqual(new Array(8).fill(0));
+    await closePool();
+  });
+
   it('a mutant with a non-native engine is refused', async () => {
     process.env.TMS_MUTANT = 'sgd';
     const fake = { name: 'tfjs-cpu', describe: () => 'fake', train: async () => [] };
     const j = job();
     const run = { namespace: j.namespace, model: j.model, data: j.data, train: j.train, instances: [j.inst] };
     await expect(trainRun(run, { engine: fake, fresh: true })).rejects.toThrow(ConfigError);
-    await expect(trainRun(run, { engine: fake, fresh: true })).rejects.toThrow(/TMS_MUTANT = "sgd": mutants exist only in the native engine/);
+    await expect(trainRun(run, { engine: fake, fresh: true })).rejects.toThrow(/TMS_MUTANT = "sgd": training variants exist only in the native engine/);
   });
 });

@@ -45,7 +45,7 @@ it('two blob shards merge into one results file and claims report', async () => 
   expect(Object.keys(results.modules).sort()).toEqual(['specs/c1-alpha.spec.ts', 'specs/c2-beta.spec.ts']);
   const states = Object.values(results.modules).flatMap((m) => m.tests.map((t) => `${t.subId} ${t.state}`)).sort();
   expect(states).toEqual(['C1.1 passed', 'C1.2 passed', 'C2.1 passed', 'C2.2 failed']);
-  const html = readFileSync(join(tmp, 'out', 'report', 'index.html'), 'utf8');
+  const html = readFileSync(join(tmp, 'out', 'report', 'default', 'index.html'), 'utf8');
   expect(html).toMatch(/id="claim-C1" data-claim="C1" data-verdict="pass"/);
   expect(html).toMatch(/id="claim-C2" data-claim="C2" data-verdict="fail"/);
   expect(html).toContain('expected 1 to be 2');

@@ -1,4 +1,4 @@
-// Claim 1 (PAPER.md): 5 features in 2 dimensions, ReLU output, importance 0.9^i.
+// Claim 1 : 5 features in 2 dimensions, ReLU output, importance 0.9^i.
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
@@ -11,10 +11,7 @@ export const C1 = {
   sparsities: [0, 0.8, 0.9],
   /** Fixed seed list; S = 0.8 and 0.9 have local minima, so the spec takes the best of these. */
   seeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(20) })),
-  /** Extra seeds at S = 0.8 (default tier; the paper tier has 20 there already). A seed reaches the optimum
-   *  there (two antipodal pairs without feature 4) only 30% of the time (142 of 480 over 40 flake seed sets;
-   *  the usual local minimum drops feature 3 instead, ≈ 6% more loss), so the best of 12 missed it in 2 of 40
-   *  sets (0.70^12 = 1.4%). With 20 seeds: 0.70^20 ≈ 0.08%. A run of its own, so the sweep's cache stands. */
+  /** Extra seeds at S = 0.8, default tier; a run of its own, so the sweep's cache stands (why: docs/design/c1.md) */
   pairSeeds: seedList(byTier({ default: seedsUpTo(20).slice(12), paper: [] as number[] })),
   pairS: 0.8,
   run(): RunConfig {

@@ -27,12 +27,7 @@ export function dedicatedBeforeSuperposed(p: Params): { auc: number; dedicated: 
 /** An antipodal pair: opposite directions (cos ≤ −0.9) that together fill one dimension (D_i + D_j = 1 ± 0.1). */
 export const ANTIPODAL = { cos: -0.9, dimTol: 0.1 } as const;
 
-/**
- * Share of superposed features that sit in an antipodal pair with another feature. Pairs are found by
- * direction and by the pair's summed dimensionality, not by D_i = 1/2 each: the two features of a pair have
- * unequal importance and hence unequal norms, which splits the dimension unevenly (measured D_i ≈ 0.63 and
- * 0.37 in pairs at S = 0.7; the first design's D_i = 1/2 ± 0.1 test called those "not antipodal").
- */
+/** Share of superposed features that sit in an antipodal pair with another feature (why: docs/design/c2.md) */
 export function antipodalShare(p: Params, superposed: number[]): number {
   const D = featureDimensionality(p);
   const unit = (i: number) => {

@@ -1,4 +1,4 @@
-// Claim 2 (PAPER.md): linear vs ReLU output, n = 20, m = 5, importance 0.7^i, seven sparsities.
+// Claim 2: linear vs ReLU output, n = 20, m = 5, importance 0.7^i, seven sparsities.
 import type { ModelKind, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
@@ -13,8 +13,7 @@ export const C2 = {
   sparsities: [0, 0.7, 0.9, 0.97, 0.99, 0.997, 0.999],
   /** Fixed seed lists. */
   seeds: seedList(byTier({ default: [1, 2, 3], paper: [1, 2, 3, 4, 5, 6, 7, 8] })),
-  /** The ReLU model at S = 0 and S = 0.7 gets more seeds: with 3, a per-seed claim cannot reach a < 1%
-   *  false-fail rate (flake: C2.2's modelled bound was 1.4%), and C2.4 decides on best-of-3 groups. */
+  /** The ReLU model at S = 0 and S = 0.7 gets more seeds (why: docs/design/c2.md). */
   extraSeedsAt: [0, 0.7],
   manySeeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(24) })),
   /** C2.4: seeds per best-of group (lowest held-out loss wins, as the paper's best-of-N figures) */

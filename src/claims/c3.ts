@@ -1,4 +1,4 @@
-// Claim 3 (PAPER.md): the phase change of n = 2 features in m = 1 dimension.
+// Claim 3 : the phase change of n = 2 features in m = 1 dimension.
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';

@@ -1,4 +1,4 @@
-// Claim 4 (PAPER.md): uniform superposition. All features equally important; sparsity swept with
+// Claim 4 : uniform superposition. All features equally important; sparsity swept with
 // 1/(1−S) from 1 to 1000 on a log scale.
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
@@ -19,9 +19,7 @@ const shape = byTier({
  *  either side. */
 export const GEOMETRY_MAX_X = 10;
 
-/** Past the plateau, where the default tier's pentagons and square antiprisms form: over 20 flake seed sets
- *  (80 models per point) 104 of 104 pentagon and 60 of 62 square-antiprism sightings were at 1/(1−S) = 3.98
- *  or 4.85 (the other two at 5.91); triangles, the one other named kind, form at 1.2–1.8. */
+/** Past the plateau, where the default tier's pentagons and square antiprisms form (why: docs/design/c4.md) */
 export const POLYTOPE_X: readonly [number, number] = [3.5, 5.5];
 
 export const C4 = {
@@ -31,21 +29,9 @@ export const C4 = {
   /** 1/(1−S), log-spaced from 1 to 1000 */
   xs: logspace(1, 1000, shape.points),
   seeds: seedList([1]),
-  /** Extra seeds for the plateau, fraction and geometry claims (C4.2, C4.4–C4.6) over 1 ≤ 1/(1−S) ≤ GEOMETRY_MAX_X,
-   *  which holds the dense end, the D* = 1/2 plateau, the descent around it and the polytopes. C4.2: one
-   *  seed's plateau ratio fell below 3 in 3 of 63 seed curves (flake seed sets 0–20); the median over
-   *  seeds does not. At n = 100, m = 10 one seed per sparsity gives only a handful of
-   *  non-digon groups, and which polytopes appear depends on the seed: one seed's sweep shows fewer than
-   *  three named kinds 11 times in 63 (flake seed sets 0–20), and the one-seed design held for 15/20 and
-   *  17/20 flake seed sets. Pooling four seeds per point makes the union of kinds fall short only when all
-   *  four miss the same kinds. The paper tier's n = 400, m = 30 forms several groups per point, and keeps
-   *  one seed as the paper's figure does. */
+  /** Extra seeds for the plateau, fraction and geometry claims (C4.2, C4.4–C4.6) over 1 ≤ 1/(1−S) ≤ … (why: docs/design/c4.md) */
   geometrySeeds: seedList(byTier({ default: [2, 3, 4], paper: [] as number[] })),
-  /** More seeds again in the polytope window (POLYTOPE_X) for C4.5 and C4.6, default tier. With the four
-   *  seeds above, the kinds beyond the two most common (digons, pentagons) were seen in 1–6 models per flake
-   *  seed set (mean 4.3, sd 1.2): a modelled false-fail bound of ≈ 3% for "at least three kinds". Ten more
-   *  seeds at the two window points add ≈ 8 square-antiprism models (0.75 per seed). A run of its own, so the
-   *  sweep's and geometryRun's caches stand (≈ 4 s per model on one core). */
+  /** More seeds again in the polytope window (POLYTOPE_X) for C4.5 and C4.6, default tier (why: docs/design/c4.md) */
   polytopeSeeds: seedList(byTier({ default: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], paper: [] as number[] })),
   /** Sweep point k: S = 1 − 1/x_k, all importances 1. */
   point(k: number): { sparsity: number; importance: number[] } {

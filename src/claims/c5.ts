@@ -1,4 +1,4 @@
-// Claim 5 (PAPER.md): non-uniform superposition.
+// Claim 5 : non-uniform superposition.
 //  (a) A pentagon (5 features in 2 dimensions, ReLU output, S = 0.9) with one feature's density swept:
 //      the polytope deforms smoothly, then snaps to another configuration.
 //  (b) Correlated feature sets end orthogonal to each other (local orthogonal bases); anticorrelated
@@ -7,7 +7,7 @@ import type { DataConfig, Params, RunConfig, TrainedInstance } from '../types.js
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
-import { seedList, seedOffset, seedsUpTo } from './seeds.js';
+import { seedList, seedsUpTo, shiftedSeed } from './seeds.js';
 import { column, featureNorms } from '../metrics/features.js';
 import { polarAngle } from '../metrics/geometry2d.js';
 import { heldOutLoss } from '../metrics/evaluate.js';
@@ -34,15 +34,12 @@ export const C5 = {
   steps: tiered.steps,
   /** ρ = p_4 / p: feature 4's density relative to the others', from 2 (denser) to 0.25 (sparser), log-spaced */
   ratios: logspace(2, 0.25, tiered.points),
-  /** Best of N per grid point: at S = 0.9 a single run reaches the pentagon only about half the time
-   *  (9/16 seeds in a pilot); the rest land in two antipodal pairs, a local minimum where the pentagon is
-   *  optimal. N = 12 in both tiers: a grid point misses the pentagon with probability ≈ 0.45^12 ≈ 0.007%
-   *  (with N = 8 the flake check saw 4/20 sweeps fail C5.2, by flicker near the snap or an 'other' best). */
+  /** Best of N per grid point (why: docs/design/c5.md) */
   seedsPerPoint: tiered.seeds,
   /** each grid point gets its own seeds (point·100 + k, shifted by TMS_SEED_OFFSET), so points are
    *  independent trials */
   pointSeed(point: number, k: number): number {
-    return seedOffset() + point * 100 + k;
+    return shiftedSeed(point * 100 + k);
   },
   /** held-out samples for choosing the best of N (same samples for every seed of a point) */
   heldOutSamples: 32_768,
@@ -76,16 +73,9 @@ export const C5 = {
      *  (12-seed pilot: 4 seeds had one of the three pairs at cos < −0.7, none all three); the spec
      *  measures that control alongside */
     anticorrelatedS: 0.5,
-    /** Checked on the best of 3 seeds (lowest held-out loss) per group: single runs stop in a local minimum
-     *  (a pair left orthogonal, a feature dropped) 10–15% of the time (flake: 99/120 and 108/120 seeds),
-     *  always at a clearly higher loss (4× for correlated, 10⁶× for anticorrelated in a 60-seed pilot, where
-     *  best-of-3 groups failed 0/20). 8 groups in both tiers (these runs are small). */
+    /** Checked on the best of 3 seeds (lowest held-out loss) per group (why: docs/design/c5.md) */
     seeds: seedList(seedsUpTo(24)),
-    /** The independent-features controls. Six features in 3 dimensions form an octahedron (three antipodal
-     *  pairs) whose pairing is random, so a control meets C5.3's criterion (no antipodal pair inside
-     *  {0,1,2} or {3,4,5}) by chance: 3!/15 = 40% of pairings (20 flake seed sets: 203/480 = 42%). With 72
-     *  seeds the count of such controls (≈ 30 ± 4) sits far below the bar the correlated groups must clear
-     *  (toHoldForMostSeeds: 66 of 72); with 24 it was 5–16 against a bar of 21. Small runs (6 × 3). */
+    /** The independent-features controls (why: docs/design/c5.md) */
     controlSeeds: seedList(seedsUpTo(72)),
     bestOf: 3,
     steps: byTier({ default: 3_000, paper: DEFAULT_TRAIN.steps }),

@@ -1,4 +1,4 @@
-// Claim 6 (PAPER.md): privileged basis. ReLU-hidden model (h = ReLU(Wx), x' = ReLU(Wᵀh + b)), n = 10
+// Claim 6 : privileged basis. ReLU-hidden model (h = ReLU(Wx), x' = ReLU(Wᵀh + b)), n = 10
 // features, m = 5 neurons, importance 0.7^i, swept from dense to sparse.
 import type { Params, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
@@ -16,16 +16,11 @@ export const C6 = {
   decay: 0.7,
   /** Dense (0, 0.5), the transition (0.7, 0.8) and sparse (0.9 …). The default tier stops at 0.99. */
   sparsities: byTier({ default: [0, 0.5, 0.7, 0.8, 0.9, 0.97, 0.99], paper: [0, 0.5, 0.7, 0.8, 0.9, 0.97, 0.99, 0.997] }),
-  /** Pooled statistics over all seeds, and the best of N by held-out loss (the paper shows the best of
-   *  1000). 12 seeds (paper tier 20): with 4, the flake check failed 8 of 18 seed sets — pooled shares
-   *  and the AUC over 4 seeds vary too much, and the best of 4 sometimes kept a mixed neuron. */
+  /** Pooled statistics over all seeds, and the best of N by held-out loss (the paper shows the best of 1000) (why: docs/design/c6.md) */
   seeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(20) })),
   /** The dense regime, where C6.1 checks monosemanticity. */
   dense: [0, 0.5],
-  /** Extra seeds at the dense sparsities (default tier; the paper tier has 20 seeds everywhere). C6.1's pooled
-   *  share of monosemantic neurons varies with the few S = 0 models still rotated after 10,000 steps: over 24
-   *  dense models it was 0.89–0.99 (sd 0.028) across flake seed sets, a modelled false-fail bound of 1.8%
-   *  against ≥ 0.85; 48 models halve its variance. A run of their own, so the main sweep's cache stands. */
+  /** Extra seeds at the dense sparsities, default tier (why: docs/design/c6.md) */
   denseSeeds: seedList(byTier({ default: seedsUpTo(24).slice(12), paper: [] as number[] })),
   /** The paper's 10,000 steps in both tiers: the dense model aligns its features with neurons slowly
    *  (after 5,000 steps 3 of 4 seeds still had rotated, polysemantic neurons at S = 0; after 10,000 none). */

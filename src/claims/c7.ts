@@ -1,4 +1,4 @@
-// Claim 7 (PAPER.md): computation in superposition. Absolute-value model h = ReLU(W1 x),
+// Claim 7 : computation in superposition. Absolute-value model h = ReLU(W1 x),
 // y' = ReLU(W2 h + b), inputs U[−1, 1), target |x|, feature probability p ∈ {1, .3, .1, .03, .01, .003, .001}.
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
@@ -24,15 +24,9 @@ export const C7 = {
   title: 'Computation in superposition: the absolute-value model',
   ...shape,
   seeds: seedList(shape.seeds),
-  /** Extra seeds at the sparse densities (SPARSE_P; default tier), where C7.2, C7.4 and C7.5 pool over
-   *  (p, seed) models. With 9 sparse models, C7.4's pooled init agreement (0.86–0.97) and C7.5's halves gain
-   *  (1.3–1.7×) varied across flake seed sets enough for modelled false-fail bounds of 5.8% and 3.7%; 27
-   *  models cut their sd by √3. Sparse models are cheap (≈ 0.5 s each): a run of their own, so the main
-   *  sweep's cache stands. */
+  /** Extra seeds at the sparse densities (SPARSE_P) for C7.2's per-seed check (why: docs/design/c7.md) */
   sparseSeeds: seedList(shape.sparseSeeds),
-  /** Extra seeds at p = 1 (default tier) for C7.1's per-seed check: with 3 dense seeds it needs 2 of 3, and 60
-   *  passing seeds over 20 flake seed sets bound that at 0.69% — most of the spec's 0.99%. 9 seeds (7 of 9
-   *  needed) put the same pooled evidence far lower. Own run, so the other caches stand. */
+  /** Extra seeds at p = 1 (default tier) for C7.1's per-seed check (why: docs/design/c7.md) */
   denseSeeds: seedList(shape.denseSeeds),
   /** feature probabilities p = 1 − S */
   densities: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],

@@ -1,4 +1,4 @@
-// Claim 3's closed form (PAPER.md): n = 2 features, m = 1 dimension, ReLU output, feature 1 importance 1,
+// Claim 3's closed form : n = 2 features, m = 1 dimension, ReLU output, feature 1 importance 1,
 // feature 2 importance r, both with density s. Losses are per sample, summed over features.
 export type Phase = 'not-learned' | 'dedicated' | 'superposition';
 export const PHASES: Phase[] = ['not-learned', 'dedicated', 'superposition'];

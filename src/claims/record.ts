@@ -1,7 +1,7 @@
 // Specs record the numbers they measured, so `reproduce` and the report can show them beside the
 // paper's statements. One JSON file per claim under out/claims/, merged across a spec's tests.
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
-import type { TrainedRun } from '../types.js';
+import type { RunConfig, TrainedRun } from '../types.js';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { atomicWrite } from '../cache.js';
@@ -22,12 +22,45 @@ export interface Measurement {
   tolerance?: string;
 }
 
-/** What out/claims/<tier>/<id>.json holds. `title` and `paper` are set by defineClaim (recordClaim). */
+/** The sizes one run of a claim trains in the active tier (what the report's settings state). */
+export interface RunSize {
+  namespace: string;
+  kind: string;
+  n: number;
+  m: number;
+  steps: number;
+  batch: number;
+  instances: number;
+  seeds: number[];
+  sparsities: number;
+}
+
+export function runSize(c: RunConfig): RunSize {
+  return {
+    namespace: c.namespace, kind: c.model.kind, n: c.model.n, m: c.model.m, steps: c.train.steps, batch: c.train.batch,
+    instances: c.instances.length, seeds: [...new Set(c.instances.map((i) => i.seed))].sort((a, b) => a - b),
+    sparsities: new Set(c.instances.map((i) => JSON.stringify(i.sparsity))).size,
+  };
+}
+
+/** One spec's definition of (part of) a claim, as defineClaim recorded it. */
+export interface SpecDefinition {
+  spec: string;
+  part?: string;
+  title: string;
+  statement: string;
+  section: string;
+  settings: string;
+  runs: RunSize[];
+  /** the runs it trained or loaded, when it got that far */
+  ran?: RunNote[];
+}
+
+/** What out/claims/<tier>/<id>.json holds. `definitions` (one per spec file) are set by defineClaim (recordClaim). */
 export interface ClaimFile {
   id: string;
   tier: string;
-  title?: string;
-  paper?: string;
+  definitions?: Record<string, SpecDefinition>;
   measurements: Measurement[];
 }
 
@@ -50,12 +83,14 @@ export function record(id: string, m: Measurement): void {
   update(id, (prev) => ({ ...prev, measurements: (keep ? prev.measurements.filter((x) => x.what !== m.what) : []).concat([m]) }));
 }
 
-/** Records a claim's title and the paper's statement (for claims the report's table does not list). */
-export function recordClaim(id: string, text: { title: string; paper: string }): void {
-  update(id, (prev) => ({ ...prev, ...text }));
+/** Records a spec's definition of claim `id` (title, the paper's text, spec file, the sizes of its runs). */
+export function recordClaim(id: string, d: { title: string; paper: { statement: string; section: string; settings: string }; spec: string; part?: string; configs: RunConfig[] }): void {
+  const def: SpecDefinition = { spec: d.spec, part: d.part, title: d.title, ...d.paper, runs: d.configs.map(runSize) };
+  update(id, (prev) => ({ ...prev, definitions: { ...(fresh.has(`def:${id}`) ? prev.definitions : {}), [d.spec]: def } }));
+  fresh.add(`def:${id}`);
 }
 
-/** What the report shows about a run a claim trained: out/claims/<tier>/runs/<namespace>.json. */
+/** What the report shows about a run a claim trained (defineClaim records the runs its spec got). */
 export interface RunNote {
   namespace: string;
   key: string;
@@ -71,24 +106,20 @@ export interface RunNote {
   cached: boolean;
 }
 
-/**
- * Notes which run a claim used (seeds, engine, training time). Called by trainRun for runs whose
- * namespace starts with a claim id, when running under vitest; never throws.
- */
-export function noteRun(run: TrainedRun): void {
-  if (!/^C\d+/.test(run.config.namespace)) return;
-  try {
-    const dir = join(outDir(), 'claims', tier(), 'runs');
-    mkdirSync(dir, { recursive: true });
-    const { config: c } = run;
-    const note: RunNote = {
-      namespace: c.namespace, key: run.key, engine: run.engine, kind: c.model.kind, n: c.model.n, m: c.model.m,
-      steps: c.train.steps, batch: c.train.batch, instances: c.instances.length,
-      seeds: [...new Set(c.instances.map((i) => i.seed))].sort((a, b) => a - b),
-      seconds: run.seconds, cached: run.cached,
-    };
-    atomicWrite(join(dir, `${c.namespace.replace(/[^\w.-]+/g, '_')}.json`), JSON.stringify(note, null, 2));
-  } catch {
-    /* the report is best-effort; a spec never fails because of it */
-  }
+export function runNote(run: TrainedRun): RunNote {
+  const { config: c } = run;
+  return {
+    namespace: c.namespace, key: run.key, engine: run.engine, kind: c.model.kind, n: c.model.n, m: c.model.m,
+    steps: c.train.steps, batch: c.train.batch, instances: c.instances.length,
+    seeds: [...new Set(c.instances.map((i) => i.seed))].sort((a, b) => a - b),
+    seconds: run.seconds, cached: run.cached,
+  };
+}
+
+/** Records the runs spec `spec` trained for claim `id` (every run, in the order run() named them). */
+export function recordRuns(id: string, spec: string, runs: TrainedRun[]): void {
+  update(id, (prev) => {
+    const d = prev.definitions?.[spec];
+    return d ? { ...prev, definitions: { ...prev.definitions, [spec]: { ...d, ran: runs.map(runNote) } } } : prev;
+  });
 }

@@ -11,18 +11,28 @@ export function seedOffset(env: NodeJS.ProcessEnv = process.env): number {
   return envInt('TMS_SEED_OFFSET', 0, MAX_SEED_OFFSET, 0, env);
 }
 
+/** Every seed the helpers below handed out in this process: defineClaim refuses a run with any other seed,
+ *  since TMS_SEED_OFFSET (the flake check) would not move it. */
+const issued = new Set<number>();
+const issue = (s: number): number => (issued.add(s), s);
+
+/** Whether `seed` came from seedList / shiftedSeed (so it follows TMS_SEED_OFFSET). */
+export function isIssuedSeed(seed: number): boolean {
+  return issued.has(seed);
+}
+
 /** `base` shifted by TMS_SEED_OFFSET. */
 export function seedList(base: readonly number[], env: NodeJS.ProcessEnv = process.env): number[] {
   const o = seedOffset(env);
-  return base.map((s) => s + o);
+  return base.map((s) => issue(s + o));
 }
 
-/** TMS_SKIP_FIGURES=1: figure tests skip themselves (flake runs use other seeds than the goldens were drawn from). */
 /** Seeds 1, 2, …, n: the base list of a claim that simply uses its first n seeds. */
 export function seedsUpTo(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
 }
 
+/** TMS_SKIP_FIGURES=1: figure tests skip themselves (flake runs use other seeds than the goldens were drawn from). */
 export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
   return envFlag('TMS_SKIP_FIGURES', env);
 }
@@ -33,7 +43,7 @@ export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
  * different offsets never overlap (offsets 1000k: stride 100 keeps base seeds < 100,000 apart).
  */
 export function shiftedSeed(seed: number, stride = 1, env: NodeJS.ProcessEnv = process.env): number {
-  return seed + seedOffset(env) * stride;
+  return issue(seed + seedOffset(env) * stride);
 }
 
 /**

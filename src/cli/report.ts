@@ -10,7 +10,7 @@ export const reportCommand: CommandSpec = {
   brief: 'rebuild the claims report from out/',
   usage: 'tms report [--tier default|paper]',
   summary:
-    'Write out/report/index.html and out/report/summary.md from the recorded results (out/results/<tier>.json),\n' +
+    'Write out/report/<tier>/index.html and out/report/<tier>/summary.md from the recorded results (out/results/<tier>.json),\n' +
     'measurements (out/claims/<tier>/), golden figures (golden/) and failed comparisons (.artifacts/).',
   flags: {
     tier: { type: 'choice', choices: TIERS, default: '$TMS_TIER or default', help: 'which tier\'s results' },

@@ -14,11 +14,11 @@ import { ReproduceProgress } from './reproduce-progress.js';
 
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
-  brief: 'run the claim specs and write the claims report (out/report/)',
+  brief: 'run the claim specs and write the claims report (out/report/<tier>/)',
   usage: 'tms reproduce [--tier default|paper] [--filter C2[,C8.1,…]] [--engine native|tfjs|auto]',
   summary:
     'Train every claim\'s models and check the claims (the specs in specs/), then write the claims report:\n' +
-    'out/report/index.html (self-contained) and out/report/summary.md. Trained runs are cached in .cache/runs,\n' +
+    'out/report/<tier>/index.html (self-contained) and out/report/<tier>/summary.md. Trained runs are cached in .cache/runs,\n' +
     'so a second run only re-checks. Exit code 0 when every claim holds, 1 otherwise.',
   flags: {
     tier: { type: 'choice', choices: TIERS, default: '$TMS_TIER or default', help: 'default: CI budget on 2 cores; paper: the paper\'s settings' },

@@ -1,6 +1,7 @@
 // One interface for every training engine. An engine trains all instances of a run; each instance is
 // independent (own seed streams), so engines may order or parallelise them freely.
 import type { RunConfig, TrainedInstance } from '../types.js';
+import type { TrainingVariant } from './native/setup.js';
 
 export interface Progress {
   /** steps done, summed over instances */
@@ -13,5 +14,8 @@ export interface Engine {
   readonly name: string;
   /** one line for humans: what actually runs */
   describe(): string;
-  train(run: RunConfig, onProgress?: (p: Progress) => void): Promise<TrainedInstance[]>;
+  /** `variant`: an alternative setup (only engines with supportsVariants take one) */
+  train(run: RunConfig, onProgress?: (p: Progress) => void, variant?: TrainingVariant): Promise<TrainedInstance[]>;
+  /** whether train() honours a TrainingVariant */
+  readonly supportsVariants?: boolean;
 }

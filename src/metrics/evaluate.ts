@@ -1,5 +1,5 @@
 // Evaluating a trained model on fresh data, outside any engine: a plain forward pass of the four model
-// families (PAPER.md, "Models") and two statistics built on it.
+// families and two statistics built on it.
 //  - heldOutLoss: the training loss (Σ_i I_i (y_i − y'_i)², averaged over samples and features, as the
 //    engines do) on a fixed fresh sample. Comparing instances on the *same* samples (common random
 //    numbers) separates minima whose losses differ by less than the noise of the training-loss tail.

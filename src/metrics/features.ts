@@ -1,4 +1,4 @@
-// Per-feature metrics of a tied model (PAPER.md, "Metrics"). All take Params in feature-major layout.
+// Per-feature metrics of a tied model (the paper's metrics). All take Params in feature-major layout.
 import type { Params } from '../types.js';
 
 /** Norms below this count as "no direction": their unit vector and D_i are defined as 0, never NaN. */

@@ -41,7 +41,7 @@ export function featureGroups(p: Params, represented = 0.5): number[][] {
 
 export type Polytope = 'dedicated' | 'digon' | 'triangle' | 'tetrahedron' | 'pentagon' | 'square-antiprism' | 'other';
 
-/** The ideal feature dimensionality of each polytope (PAPER.md), by group size. */
+/** The ideal feature dimensionality of each polytope (the paper's list), by group size. */
 export const POLYTOPES: { kind: Polytope; size: number; D: number }[] = [
   { kind: 'dedicated', size: 1, D: 1 },
   { kind: 'digon', size: 2, D: 1 / 2 },

@@ -1,4 +1,4 @@
-// Monosemantic vs polysemantic neurons (PAPER.md, claims 6 and 7). Neuron k's weights over features are
+// Monosemantic vs polysemantic neurons (claims C6 and C7). Neuron k's weights over features are
 // w_{k,i} = W_{k,i} (our feature-major layout: W[i*m + k]); for the abs model W is the input layer W1.
 //
 // Rule (stated once, used by both claims): a neuron is

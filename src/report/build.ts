@@ -1,21 +1,24 @@
-// The claims report: out/report/index.html (self-contained: images inlined as data URIs) and
-// out/report/summary.md. Per claim id (C1, C2, …): the paper's statement, the verdict of each test, the
-// measured statistics beside the paper's numbers, seeds / tier / engine / time, and the golden figures —
-// with the actual and diff images when a comparison failed.
+// The claims report: out/report/<tier>/index.html (self-contained: images inlined as data URIs) and
+// summary.md beside it. Per claim id (C1, C2, …): the paper's statement with links to its section and to the
+// spec, the verdict of each test, the measured statistics beside the paper's numbers, the runs and sizes that
+// ran in the tier, and each figure of this run beside its golden (and the diff when a comparison failed).
 //
 // Inputs (all optional; a claim appears as soon as any of them mentions it):
+//   the specs' definitions (defineClaim; collected per tier)   statements, sections, settings, sizes
 //   out/results/<tier>.json          test verdicts (vitest-reporter.ts)
-//   out/claims/<tier>/<id>.json      measurements (record() in src/claims/record.ts)
-//   out/claims/<tier>/runs/*.json    runs the claims trained (noteRun, called by trainRun under vitest)
+//   out/claims/<tier>/<id>.json      definitions as run, the runs trained (defineClaim), measurements (record())
+//   out/claims/<tier>/figures/*.png  this run's figures (defineClaim)
 //   golden/<name>.png + .json        golden figures of the tier (names C<k>…-<tier>)
 //   .artifacts/<name>/{expected,actual,diff}.png   written by a failed golden comparison
+// Measurements and runs are shown only for claims with test results: never beside "not run".
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { atomicWrite } from '../cache.js';
-import { outDir as defaultOutDir, type ClaimFile, type Measurement, type RunNote } from '../claims/record.js';
+import { outDir as defaultOutDir, runSize, type ClaimFile, type Measurement, type RunNote, type SpecDefinition } from '../claims/record.js';
+import { figuresDir } from '../claims/figures-out.js';
+import { collectTier } from '../claims/collect.js';
 import { REPO_ROOT } from '../paths.js';
 import { tier as activeTier, type Tier } from '../tier.js';
-import { CLAIMS_TEXT } from './claims-text.js';
 import { claimOf, claimOfFile, readResults, type ModuleRecord, type TestRecord } from './results.js';
 
 export interface ReportOptions {
@@ -30,6 +33,21 @@ export interface ReportOptions {
   reportDir?: string;
   /** timestamp shown in the report (default now) */
   now?: Date;
+  /** the specs' definitions for the tier (default: collected from specs/) */
+  definitions?: { id: string; def: SpecDefinition }[];
+}
+
+/** The specs' definitions of `tier`, as the report uses them. */
+export function specDefinitions(tier: Tier, specDir?: string): { id: string; def: SpecDefinition }[] {
+  return collectTier(tier, specDir).map((c) => ({
+    id: c.id,
+    def: { spec: c.spec, part: c.part, title: c.title, ...c.paper, runs: c.runs.map((r) => runSize(r.config)) },
+  }));
+}
+
+/** A report's directory: out/report/<tier>/, so the default and paper reports do not overwrite each other. */
+export function reportDirOf(tier: Tier, out: string = defaultOutDir()): string {
+  return join(out, 'report', tier);
 }
 
 export type Verdict = 'pass' | 'fail' | 'not run';
@@ -37,6 +55,8 @@ export type Verdict = 'pass' | 'fail' | 'not run';
 export interface FigureReport {
   name: string;
   golden?: string;
+  /** this run's figure (out/claims/<tier>/figures/<name>.png) */
+  current?: string;
   /** the golden's sidecar `meta` (engine, seeds, … when it was made) */
   meta?: Record<string, unknown>;
   /** a comparison failed: these files exist under .artifacts/<name>/ */
@@ -50,9 +70,12 @@ export interface ClaimReport {
   id: string;
   title: string;
   statement: string | null;
+  /** the paper's settings */
   settings: string | null;
-  /** where the statement comes from */
-  source: 'PAPER.md' | 'spec' | null;
+  /** the paper's section */
+  section: string | null;
+  /** each spec's definition of (part of) the claim */
+  parts: SpecDefinition[];
   verdict: Verdict;
   tests: (TestRecord & { file: string })[];
   moduleErrors: { file: string; errors: string[] }[];
@@ -71,7 +94,7 @@ export interface ReportData {
   tier: Tier;
   generatedAt: string;
   claims: ClaimReport[];
-  /** ids in the claims table with nothing recorded in this tier */
+  /** defined claims without test results in this tier */
   notCovered: string[];
   /** tests that are not claims (property tests, …) */
   other: { passed: number; failed: number; skipped: number; failures: (TestRecord & { file: string })[]; moduleErrors: { file: string; errors: string[] }[] };
@@ -104,7 +127,7 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
   const claim = (id: string): ClaimReport => {
     let c = claims.get(id);
     if (!c) {
-      c = { id, title: id, statement: null, settings: null, source: null, verdict: 'not run', tests: [], moduleErrors: [], files: [],
+      c = { id, title: id, statement: null, settings: null, section: null, parts: [], verdict: 'not run', tests: [], moduleErrors: [], files: [],
         measurements: [], runs: [], seeds: [], engines: [], specSeconds: 0, trainSeconds: 0, lastRun: null, figures: [] };
       claims.set(id, c);
     }
@@ -141,39 +164,35 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
     }
   }
 
-  // Measurements and recorded statements.
+  // Definitions as run (with the runs they trained), then the specs' definitions for what did not run.
   const claimsDir = join(out, 'claims', tier);
+  const parts = new Map<string, Map<string, SpecDefinition>>();
+  const addPart = (id: string, d: SpecDefinition, replace: boolean) => {
+    const m = parts.get(id) ?? new Map<string, SpecDefinition>();
+    if (replace || !m.has(d.spec)) m.set(d.spec, d);
+    parts.set(id, m);
+  };
+  const measurements = new Map<string, (Measurement & { id: string })[]>();
   for (const f of listFiles(claimsDir, '.json')) {
     const data = readJson<ClaimFile>(join(claimsDir, f));
     const id = data?.id ?? f.replace(/\.json$/, '');
     const parent = claimOf(id).claim;
     if (!data || !parent) continue;
-    const c = claim(parent);
-    if (data.title && data.paper && id === parent) {
-      c.title = data.title;
-      c.statement = data.paper;
-      c.source = 'spec';
-    }
-    for (const m of data.measurements ?? []) c.measurements.push({ ...m, id });
+    for (const d of Object.values(data.definitions ?? {})) addPart(parent, d, true);
+    measurements.set(parent, [...(measurements.get(parent) ?? []), ...(data.measurements ?? []).map((m) => ({ ...m, id }))]);
   }
-
-  // Runs the claims trained.
-  const runsDir = join(claimsDir, 'runs');
-  for (const f of listFiles(runsDir, '.json')) {
-    const note = readJson<RunNote>(join(runsDir, f));
-    const id = note && claimOf(note.namespace.split(/[/.]/)[0]).claim;
-    if (!note || !id) continue;
+  const defs = opts.definitions ?? specDefinitions(tier);
+  for (const { id, def } of defs) addPart(id, def, false);
+  for (const [id, m] of parts) {
     const c = claim(id);
-    c.runs.push(note);
-    c.trainSeconds += note.seconds;
-    c.seeds = [...new Set([...c.seeds, ...note.seeds])].sort((a, b) => a - b);
-    if (!c.engines.includes(note.engine)) c.engines.push(note.engine);
+    c.parts = [...m.values()].sort((a, b) => a.spec.localeCompare(b.spec));
   }
 
   // Golden figures of this tier, and failed comparisons.
   const figureNames = new Set<string>();
   const tierName = new RegExp(`^C\\d+.*-${tier}$`);
   for (const f of listFiles(goldenDir, '.png')) if (tierName.test(f.slice(0, -4))) figureNames.add(f.slice(0, -4));
+  for (const f of listFiles(figuresDir(out, tier), '.png')) if (tierName.test(f.slice(0, -4))) figureNames.add(f.slice(0, -4));
   if (existsSync(artifactsDir)) {
     for (const d of readdirSync(artifactsDir)) if (tierName.test(d) && statSync(join(artifactsDir, d)).isDirectory()) figureNames.add(d);
   }
@@ -182,9 +201,11 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
     if (!id) continue;
     const golden = join(goldenDir, `${name}.png`);
     const art = (k: string) => (existsSync(join(artifactsDir, name, `${k}.png`)) ? join(artifactsDir, name, `${k}.png`) : undefined);
+    const current = join(figuresDir(out, tier), `${name}.png`);
     const fig: FigureReport = {
       name,
       golden: existsSync(golden) ? golden : undefined,
+      current: existsSync(current) ? current : undefined,
       meta: readJson<{ meta?: Record<string, unknown> }>(join(goldenDir, `${name}.json`))?.meta ?? undefined,
       expected: art('expected'),
       actual: art('actual'),
@@ -196,10 +217,31 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
   }
 
   for (const c of claims.values()) {
-    const text = CLAIMS_TEXT[c.id];
-    if (text) Object.assign(c, { title: text.title, statement: text.statement, settings: text.settings, source: 'PAPER.md' as const });
     const failed = c.tests.some((t) => t.state === 'failed') || c.moduleErrors.length > 0;
     c.verdict = failed ? 'fail' : c.tests.some((t) => t.state === 'passed') ? 'pass' : 'not run';
+    const many = c.parts.length > 1;
+    if (c.parts.length) {
+      c.title = c.parts.map((p) => p.title).join(' / ');
+      c.statement = c.parts.map((p) => (many && p.part ? `${p.part}: ${p.statement}` : p.statement)).join(' ');
+      c.settings = [...new Set(c.parts.map((p) => p.settings))].join(' ');
+      c.section = c.parts[0].section;
+    }
+    // Runs and measurements belong to the specs that have results here: never shown beside "not run".
+    const ran = c.parts.filter((p) => c.files.includes(p.spec));
+    if (c.verdict !== 'not run') {
+      c.measurements = measurements.get(c.id) ?? [];
+      const seen = new Set<string>();
+      for (const note of ran.flatMap((p) => p.ran ?? [])) {
+        if (seen.has(note.key)) continue;
+        seen.add(note.key);
+        c.runs.push(note);
+        c.trainSeconds += note.seconds;
+        if (!c.engines.includes(note.engine)) c.engines.push(note.engine);
+      }
+      c.seeds = [...new Set(c.runs.flatMap((r) => r.seeds))].sort((a, b) => a - b);
+    } else {
+      for (const f of c.figures) f.current = undefined; // a figure left by an earlier run is not this run's
+    }
     c.tests.sort((a, b) => byId(a.subId ?? a.name, b.subId ?? b.name));
     c.measurements.sort((a, b) => byId(a.id, b.id));
   }
@@ -208,7 +250,7 @@ export function collectReport(opts: ReportOptions = {}): ReportData {
     tier,
     generatedAt: (opts.now ?? new Date()).toISOString(),
     claims: list,
-    notCovered: Object.keys(CLAIMS_TEXT).filter((id) => !claims.has(id)).sort(byId),
+    notCovered: list.filter((c) => c.verdict === 'not run').map((c) => c.id),
     other,
     hasResults: !!results,
   };
@@ -265,6 +307,18 @@ export function compactList(xs: number[]): string {
   return out.join(', ');
 }
 
+/** The sizes each run of the claim has in this tier (from its definitions: what runs, not the paper's sizes). */
+export function sizeLines(c: ClaimReport): string[] {
+  const seen = new Set<string>();
+  return c.parts.flatMap((p) => p.runs).flatMap((r) => {
+    const line = `${r.namespace}: ${r.kind} n = ${r.n}, m = ${r.m}, ${r.instances} instances (${r.sparsities} sparsit${r.sparsities === 1 ? 'y' : 'ies'}, ` +
+      `seeds ${compactList(r.seeds)}), ${r.steps} steps, batch ${r.batch}`;
+    if (seen.has(line)) return [];
+    seen.add(line);
+    return [line];
+  });
+}
+
 function runLines(c: ClaimReport): string[] {
   return c.runs.map((r) => `${r.namespace}: ${r.kind} n=${r.n} m=${r.m}, ${r.instances} instances × ${r.steps} steps (batch ${r.batch}), ` +
     `seeds ${compactList(r.seeds)}, ${r.engine}, ${secs(r.seconds)}${r.cached ? ' (cached)' : ''}`);
@@ -272,6 +326,8 @@ function runLines(c: ClaimReport): string[] {
 
 // ---------- HTML ----------
 
+/** A spec file's link from the report (out/report/<tier>/): relative to the repository. */
+const specHref = (spec: string) => `../../../${spec}`;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const dataUri = (p: string) => `data:image/png;base64,${readFileSync(p).toString('base64')}`;
 const STATE_ICON: Record<string, string> = { passed: '✔', failed: '✘', skipped: '–', pending: '…' };
@@ -293,7 +349,7 @@ pre{white-space:pre-wrap;background:#fff4f4;border:1px solid #f0caca;padding:8px
 ul.value{margin:0;padding-left:18px}
 figure{margin:10px 0}figure img{max-width:100%;border:1px solid #dde1e6;background:#fff}
 figcaption{font-size:13px;color:#555;margin-bottom:4px}
-.failedfig{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:10px}
+.figs{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:10px}
 `;
 
 function valueHtml(v: unknown): string {
@@ -305,12 +361,13 @@ function figureHtml(f: FigureReport): string {
   const meta = f.meta ? Object.entries(f.meta).filter(([k, v]) => ['engine', 'seed', 'seeds'].includes(k) && v !== undefined)
     .map(([k, v]) => `${k} ${Array.isArray(v) ? compactList(v as number[]) : String(v)}`).join(', ') : '';
   const img = (p: string | undefined, what: string) => (p ? `<figure><figcaption>${esc(what)}</figcaption><img alt="${esc(`${f.name} ${what}`)}" src="${dataUri(p)}"></figure>` : '');
-  if (f.failed) {
-    return `<div class="figure failed-comparison"><p class="failed"><b>${esc(f.name)}: comparison with the golden failed</b> — expected (golden), actual and diff:</p>` +
-      `<div class="failedfig">${img(f.expected ?? f.golden, 'expected (golden)')}${img(f.actual, 'actual')}${img(f.diff, 'diff')}</div></div>`;
-  }
-  if (!f.golden) return '';
-  return img(f.golden, `golden ${f.name}${meta ? ` (made with ${meta})` : ''}`);
+  const golden = img(f.expected ?? f.golden, `golden${meta ? ` (made with ${meta})` : ''}`);
+  const current = f.current ?? f.actual;
+  const now = current ? img(current, 'this run') : '<p class="muted">this run: no figure (the figure test did not run)</p>';
+  const head = f.failed
+    ? `<p class="failed"><b>${esc(f.name)}: comparison with the golden failed</b> — golden, this run and diff:</p>`
+    : `<p><b>${esc(f.name)}</b>${current ? ' <span class="passed">matches its golden</span>' : ''}</p>`;
+  return `<div class="figure${f.failed ? ' failed-comparison' : ''}">${head}<div class="figs">${golden}${now}${f.failed ? img(f.diff, 'diff') : ''}</div></div>`;
 }
 
 function claimHtml(c: ClaimReport, tier: Tier): string {
@@ -326,12 +383,15 @@ function claimHtml(c: ClaimReport, tier: Tier): string {
     : '';
   const runs = c.runs.length ? `<h3>Runs</h3><ul class="runs">${runLines(c).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '';
   const figs = c.figures.length ? `<h3>Figures</h3>${c.figures.map(figureHtml).join('')}` : '';
-  const src = c.source === 'spec' ? ' <span class="muted">(statement from the spec)</span>' : '';
+  const links = [c.section ? `<a href="${esc(c.section)}">paper section</a>` : '', ...c.parts.map((p) => `spec <a href="${esc(specHref(p.spec))}"><code>${esc(p.spec)}</code></a>`)].filter(Boolean).join(' · ');
+  const sizes = sizeLines(c);
+  const sizesHtml = sizes.length ? `<h3>Sizes in the ${esc(tier)} tier</h3><ul class="sizes">${sizes.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : '';
   return `<section class="claim ${c.verdict === 'not run' ? 'notrun' : c.verdict}" id="claim-${esc(c.id)}" data-claim="${esc(c.id)}" data-verdict="${c.verdict}">
 <h2>${esc(c.id)} — ${esc(c.title)} <span class="badge ${c.verdict === 'not run' ? '' : c.verdict}">${c.verdict}</span></h2>
-${c.statement ? `<blockquote><b>Paper:</b> ${esc(c.statement)}${src}${c.settings ? `<br><span class="muted">${esc(c.settings)}</span>` : ''}</blockquote>` : ''}
+${c.statement ? `<blockquote><b>Paper:</b> ${esc(c.statement)}${c.settings ? `<br><span class="muted">The paper's settings: ${esc(c.settings)}</span>` : ''}</blockquote>` : ''}
+${links ? `<p class="links">${links}</p>` : ''}
 <p class="muted settings">${esc(settingsLine(c, tier))}</p>
-<h3>Tests</h3>${tests}${modErr}${meas}${runs}${figs}
+${sizesHtml}<h3>Tests</h3>${tests}${modErr}${meas}${runs}${figs}
 </section>`;
 }
 
@@ -354,7 +414,7 @@ export function renderHtml(d: ReportData): string {
 <header><h1>Toy Models of Superposition — claims report</h1>
 <p class="muted">tier <b>${esc(d.tier)}</b> · generated ${esc(d.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))} · ${d.claims.length} claims: ${count('pass')} pass, ${count('fail')} fail, ${count('not run')} not run${d.hasResults ? '' : ' · no test results recorded yet'}</p></header>
 ${summary}
-${d.notCovered.length ? `<p class="muted">No results in this tier for: ${d.notCovered.map((id) => `${esc(id)} (${esc(CLAIMS_TEXT[id].title)})`).join(', ')}.</p>` : ''}
+${d.notCovered.length ? `<p class="muted">No results in this tier for: ${d.notCovered.map((id) => esc(id)).join(', ')}.</p>` : ''}
 ${d.claims.map((c) => claimHtml(c, d.tier)).join('\n')}
 ${otherHtml}
 </main></body></html>
@@ -381,8 +441,12 @@ export function renderMarkdown(d: ReportData, mdDir: string): string {
   if (d.notCovered.length) lines.push(`No results in this tier for: ${d.notCovered.join(', ')}.`, '');
   for (const c of d.claims) {
     lines.push(`## ${c.id}`, '', `**${c.title}** — ${icon(c.verdict)}`, '');
-    if (c.statement) lines.push(`> **Paper:** ${c.statement}${c.settings ? `  \n> *${c.settings}*` : ''}`, '');
+    if (c.statement) lines.push(`> **Paper:** ${c.statement}${c.settings ? `  \n> *The paper's settings: ${c.settings}*` : ''}`, '');
+    const links = [c.section ? `[paper section](${c.section})` : '', ...c.parts.map((p) => `spec [${p.spec}](${specHref(p.spec)})`)].filter(Boolean);
+    if (links.length) lines.push(links.join(' · '), '');
     lines.push(settingsLine(c, d.tier), '');
+    const sizes = sizeLines(c);
+    if (sizes.length) lines.push(`Sizes in the ${d.tier} tier:`, '', ...sizes.map((l) => `- ${l}`), '');
     for (const t of c.tests) {
       lines.push(`- ${t.state === 'passed' ? '✅' : t.state === 'failed' ? '❌' : '⏸'} ${t.name} (${secs(t.durationMs / 1000)})`);
       for (const e of t.errors) lines.push('', '  ```', ...e.split('\n').map((l) => `  ${l}`), '  ```');
@@ -396,10 +460,9 @@ export function renderMarkdown(d: ReportData, mdDir: string): string {
     }
     if (c.runs.length) lines.push(...runLines(c).map((l) => `- run ${l}`), '');
     for (const f of c.figures) {
-      if (f.failed) {
-        lines.push(`**${f.name}: comparison with the golden failed** — ${[['expected', f.expected ?? f.golden], ['actual', f.actual], ['diff', f.diff]]
-          .filter(([, p]) => p).map(([k, p]) => `[${k}](${link(p!)})`).join(' · ')}`, '');
-      } else if (f.golden) lines.push(`![${f.name}](${link(f.golden)})`, '');
+      const files = [['golden', f.expected ?? f.golden], ['this run', f.current ?? f.actual], ...(f.failed ? [['diff', f.diff]] : [])].filter(([, p]) => p);
+      lines.push(`**${f.name}**${f.failed ? ': comparison with the golden failed' : ''} — ${files.map(([k, p]) => `[${k}](${link(p!)})`).join(' · ')}`, '');
+      if (f.golden) lines.push(`![${f.name}](${link(f.golden)})`, '');
     }
   }
   const o = d.other;
@@ -413,7 +476,7 @@ export function renderMarkdown(d: ReportData, mdDir: string): string {
 /** Builds the report and writes index.html and summary.md; returns their paths. */
 export function writeReport(opts: ReportOptions = {}): { html: string; md: string; data: ReportData } {
   const data = collectReport(opts);
-  const dir = resolve(opts.reportDir ?? join(opts.outDir ?? defaultOutDir(), 'report'));
+  const dir = resolve(opts.reportDir ?? reportDirOf(data.tier, opts.outDir ?? defaultOutDir()));
   mkdirSync(dir, { recursive: true });
   const html = join(dir, 'index.html');
   const md = join(dir, 'summary.md');

@@ -1,5 +1,5 @@
 // A vitest reporter that records every test's name, state, duration and errors to out/results/<tier>.json
-// and then (re)builds the claims report (out/report/index.html and summary.md).
+// and then (re)builds the claims report (out/report/<tier>/index.html and summary.md).
 //
 // `tms reproduce` uses it; for a plain vitest run, turn it on with TMS_REPORT=1 (see vitest.config.ts), or
 // name it:  npx vitest run --reporter=default --reporter=./src/report/vitest-reporter.ts
@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../paths.js';
 import { outDir } from '../claims/record.js';
 import { tier } from '../tier.js';
 import { claimOf, mergeResults, type ModuleRecord, type TestRecord } from './results.js';
-import { writeReport } from './build.js';
+import { specDefinitions, writeReport } from './build.js';
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
@@ -54,7 +54,7 @@ export function moduleRecord(m: TestModule, root: string): ModuleRecord {
 }
 
 export interface ClaimsReporterOptions {
-  /** also build out/report/ (default true) */
+  /** also build out/report/<tier>/ (default true) */
   report?: boolean;
   /** print where the report is (default true) */
   log?: boolean;
@@ -76,7 +76,8 @@ export default class ClaimsReporter implements Reporter {
     const exists = (file: string) => existsSync(isAbsolute(file) ? file : join(this.root, file));
     mergeResults(outDir(), t, records, exists);
     if (this.opts.report === false) return;
-    const { html, md, data } = writeReport({ tier: t });
+    // the definitions of the specs of the project that ran (its specs/), also for claims not run this time
+    const { html, md, data } = writeReport({ tier: t, definitions: specDefinitions(t, join(this.root, 'specs')) });
     const ok = reason === 'passed' && errors.length === 0 && records.every((m) => m.errors.length === 0 && m.tests.every((x) => x.state !== 'failed'));
     this.last = { ok, html, md, data };
     if (this.opts.log !== false) {

@@ -5,6 +5,7 @@ import type { Engine, Progress } from '../engine.js';
 import type { RunConfig, TrainedInstance } from '../../types.js';
 import { kernelKind, trainInstance, type InstanceJob } from './train-instance.js';
 import { threadsFromEnv, trainOnWorker } from './pool.js';
+import { loadVariant, type TrainingVariant } from './setup.js';
 
 export interface NativeOptions {
   /** worker threads; default TMS_THREADS, else one per CPU; 1 = train on the calling thread */
@@ -13,6 +14,7 @@ export interface NativeOptions {
 
 export class NativeEngine implements Engine {
   readonly name = 'native';
+  readonly supportsVariants = true;
   readonly threads: number;
   constructor(opts: NativeOptions = {}) {
     this.threads = opts.threads ?? threadsFromEnv();
@@ -21,11 +23,12 @@ export class NativeEngine implements Engine {
     const kernel = kernelKind() === 'wasm' ? 'WebAssembly SIMD' : 'generated JS';
     return `native (${kernel} kernels, analytic gradients; ${this.threads === 1 ? 'in-thread' : `${this.threads} worker threads`})`;
   }
-  async train(run: RunConfig, onProgress?: (p: Progress) => void): Promise<TrainedInstance[]> {
+  async train(run: RunConfig, onProgress?: (p: Progress) => void, variant?: TrainingVariant): Promise<TrainedInstance[]> {
     const total = run.instances.length * run.train.steps;
-    const jobs: InstanceJob[] = run.instances.map((inst, index) => ({ namespace: run.namespace, model: run.model, data: run.data, train: run.train, inst, index }));
+    const jobs: InstanceJob[] = run.instances.map((inst, index) => ({ namespace: run.namespace, model: run.model, data: run.data, train: run.train, inst, index, ...(variant && { variant }) }));
     const threads = Math.min(this.threads, jobs.length);
     if (threads <= 1) {
+      await loadVariant(variant);
       const every = Math.max(1, Math.floor(run.train.steps / 50));
       return jobs.map((job) =>
         trainInstance(job, (s) => {

@@ -6,7 +6,7 @@ import type { ModelTraits } from '../../models.js';
 import { TrainingDivergedError } from '../../instance.js';
 import { envChoice } from '../../env.js';
 import { assertFiniteParams, LossLog } from '../shared.js';
-import { setupTraining } from '../../mutants.js';
+import { setupTraining } from './setup.js';
 import type { Grads } from './kernel.js';
 import { allocFastWorkspace, fastForwardBackward } from './fast-kernel.js';
 import { WasmStepper, wasmSimdAvailable } from './wasm-kernel.js';
@@ -45,8 +45,8 @@ function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance
 export function trainInstance(job: InstanceJob, onStep?: (step: number) => void): TrainedInstance {
   const { model, train, inst } = job;
   const { n, m } = model;
-  // setupInstance + AdamW, or the active TMS_MUTANT's broken versions (src/mutants.ts)
-  const { traits, params, sampler, importance, makeOptimizer } = setupTraining(job.namespace, model, job.data, inst);
+  // setupInstance + AdamW, or the variant the job carries (src/engines/native/setup.ts)
+  const { traits, params, sampler, importance, makeOptimizer } = setupTraining(job);
   const stepper = makeStepper(traits, n, m, train.batch, importance);
   const { batch, grads } = stepper;
   const D = traits.tied ? params.W : params.W2!;

@@ -2,13 +2,15 @@
 // trainInstance as the main thread (so threaded results are bit-identical to in-thread ones).
 import { parentPort } from 'node:worker_threads';
 import { trainInstance, type InstanceJob } from './train-instance.js';
+import { loadVariant, type TrainingVariant } from './setup.js';
 import type { WorkerReply, WorkerRequest } from './pool.js';
 
 const port = parentPort!;
-port.on('message', (msg: WorkerRequest) => {
+port.on('message', async (msg: WorkerRequest) => {
   const { id, job, progressEvery } = msg;
   const post = (r: WorkerReply, transfer?: ArrayBuffer[]) => port.postMessage(r, transfer);
   try {
+    await loadVariant((job as { variant?: TrainingVariant }).variant);
     const t = trainInstance(job as InstanceJob, (s) => {
       if ((s + 1) % progressEvery === 0) post({ type: 'progress', id, steps: s + 1 });
     });
