@@ -7,7 +7,7 @@ import { loadWebGpuEngine, probeAdapter } from '../../src/engines/webgpu/index.j
 
 export type GpuJob =
   | { kind: 'probe' }
-  | { kind: 'step'; run: RunConfig; x: number[][] }
+  | { kind: 'step'; run: RunConfig; x: number[][]; params: { W: number[]; W2?: number[]; b: number[] }[] }
   | { kind: 'sample'; run: RunConfig; steps: number }
   | { kind: 'train'; run: RunConfig };
 
@@ -31,6 +31,7 @@ async function runJob(job: GpuJob): Promise<unknown> {
   const g = engine.group(job.run, 0, job.run.instances.length, { generate: job.kind === 'sample', gradOut: job.kind === 'step' });
   try {
     if (job.kind === 'sample') return (await g.sampleBatches(job.steps)).map((perInst) => perInst.map((x) => Array.from(x)));
+    g.uploadParams(job.params.map((p) => ({ kind: job.run.model.kind, n: job.run.model.n, m: job.run.model.m, W: Float32Array.from(p.W), W2: p.W2 && Float32Array.from(p.W2), b: Float32Array.from(p.b) })));
     const r = await g.stepOnBatch(job.x.map((x) => Float32Array.from(x)));
     return { loss: Array.from(r.loss), grads: Array.from(r.grads), params: r.params.map((p) => ({ W: arr(p.W), W2: arr(p.W2), b: arr(p.b) })), S: g.shape.S };
   } finally {

@@ -57,8 +57,14 @@ export class WebGpuEngine implements Engine {
   }
 }
 
-/** The engine on this machine's adapter, or a ConfigError that says what is missing. */
-export async function loadWebGpuEngine(): Promise<WebGpuEngine> {
+let memo: Promise<WebGpuEngine> | undefined;
+
+/** The engine on this machine's adapter (one device per process), or a ConfigError that says what is missing. */
+export function loadWebGpuEngine(): Promise<WebGpuEngine> {
+  return (memo ??= load());
+}
+
+async function load(): Promise<WebGpuEngine> {
   const probe = await probeAdapter();
   if (!probe.ok) throw new ConfigError(`TMS_ENGINE=webgpu: ${probe.why}`);
   return new WebGpuEngine(await openDevice(probe.adapter), probe.info);

@@ -30,21 +30,15 @@ export class GpuGroup {
     const insts = run.instances.slice(first, first + I);
     // Same init as every engine: setupInstance's parameters, uploaded once.
     this.initial = insts.map((inst) => setupInstance(run.namespace, run.model, run.data, inst).params);
-    const P = new Float32Array(I * s.S);
-    this.initial.forEach((p, g) => {
-      P.set(p.W, g * s.S);
-      if (p.W2) P.set(p.W2, g * s.S + s.dOff);
-      P.set(p.b, g * s.S + s.bOff);
-    });
     const { tab, itab } = tables(run.data, run.namespace, insts, s.n);
     const f = 4;
     const mk = (floats: number, extra = 0) => device.createBuffer({ size: Math.max(16, floats * f), usage: STORAGE | COPY_SRC | COPY_DST | extra });
     this.buf = {
-      P: mk(P.length), X: mk(I * s.B * s.n), G: mk(I * s.B * s.n), H: mk(I * s.B * s.m), DH: mk(I * s.B * s.m),
+      P: mk(I * s.S), X: mk(I * s.B * s.n), G: mk(I * s.B * s.n), H: mk(I * s.B * s.m), DH: mk(I * s.B * s.m),
       LB: mk(I * s.B), TAB: mk(tab.length), ITAB: mk(itab.length), MOM: mk(2 * I * s.S), GOUT: mk(opts.gradOut ? I * s.S : 4),
       LOSS: mk(K * I), UNI: device.createBuffer({ size: K * UNIFORM_STRIDE, usage: UNIFORM | COPY_DST }),
     };
-    device.queue.writeBuffer(this.buf.P, 0, P);
+    this.uploadParams(this.initial);
     device.queue.writeBuffer(this.buf.TAB, 0, tab as Float32Array<ArrayBuffer>);
     device.queue.writeBuffer(this.buf.ITAB, 0, itab as Uint32Array<ArrayBuffer>);
     // MOM starts at zero: WebGPU zero-initialises new buffers.
@@ -67,6 +61,18 @@ export class GpuGroup {
     const up = make(updateKernel(s, opts), ['rw', 'read', 'read', 'read', 'read', 'rw', 'rw'], [b.P, b.X, b.G, b.H, b.DH, b.MOM, b.GOUT]);
     this.pipes = { forward: fw.pipe, loss: ls.pipe, update: up.pipe };
     this.groups = { forward: fw.group, loss: ls.group, update: up.group };
+  }
+
+  /** Replaces the parameters (the constructor uploads setupInstance's init; tests move off it). */
+  uploadParams(params: Params[]): void {
+    const s = this.shape;
+    const P = new Float32Array(s.I * s.S);
+    params.forEach((p, g) => {
+      P.set(p.W, g * s.S);
+      if (p.W2) P.set(p.W2, g * s.S + s.dOff);
+      P.set(p.b, g * s.S + s.bOff);
+    });
+    this.device.queue.writeBuffer(this.buf.P, 0, P);
   }
 
   /** Per-step uniforms for steps [s0, s0 + k): AdamW's constants computed in float64 as in adamw.ts. */
