@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchConfigs, scalingConfigs, type BenchConfig } from './configs.js';
 import type { ChildSpec, Measured } from './child.js';
 import { renderPng, type TopLevelSpec } from '../src/figures/render.js';
+import { gpuSummary, gpuVariants, probeGpus } from './gpu-variants.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -70,6 +71,8 @@ if (!torchVersion && !flag('--no-torch')) {
 // Each variant runs `repeat` times, round-robin, and keeps its fastest run: on a shared machine the
 // best of several short runs is a steadier estimate than one long one.
 const repeat = Number(opt('--repeat') ?? 2);
+const gpus = flag('--no-gpu') ? { notes: ['GPU variants off (--no-gpu)'] } : probeGpus();
+for (const note of gpus.notes) console.log(`[bench] ${note}`);
 const rows: Row[] = [];
 for (const bc of configs) {
   const steps = bc.run.train.steps;
@@ -81,6 +84,7 @@ for (const bc of configs) {
     variants.push(['PyTorch 1 thread', () => runTorch(bc, 1)]);
     if (cores > 1) variants.push([`PyTorch ${cores} threads`, () => runTorch(bc, cores)]);
   }
+  variants.push(...gpuVariants(gpus, bc, scale, runChild, MAX_SECONDS));
   const bestOf = new Map<string, Row>();
   for (let r = 0; r < repeat; r++) {
     for (const [variant, measure] of variants) {
@@ -132,6 +136,8 @@ for (const s of summary) {
   const tt = t ? `loss ${t.loss.toExponential(2)}: ${t.native ? `${t.native.steps} steps ${num(t.native.seconds, 2)} s` : 'not reached'} vs ${t.torch ? `${t.torch.steps} steps ${num(t.torch.seconds, 2)} s` : 'not reached'}` : '-';
   console.log(`${pad(s.config, 19)}${pad(s.ratio === undefined ? '-' : `${s.ratio.toFixed(2)}x`, 16)}${tt}`);
 }
+
+for (const line of gpuSummary(rows, configs.map((c) => c.id))) console.log(line);
 
 mkdirSync(OUT, { recursive: true });
 const name = flag('--scaling') ? 'scaling' : 'results';
