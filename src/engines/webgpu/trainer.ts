@@ -7,7 +7,7 @@ import type { Params } from '../../types.js';
 import { TrainingDivergedError } from '../../instance.js';
 import { assertFiniteParams, LossLog, setupInstance } from '../shared.js';
 import { shapeOf, tables, UNIFORM_STRIDE, WG, type Shape } from './layout.js';
-import { forwardKernel, lossKernel, updateKernel, type KernelOptions } from './wgsl.js';
+import { forwardGrid, forwardKernel, lossKernel, updateKernel, type KernelOptions } from './wgsl.js';
 
 // GPUBufferUsage / GPUMapMode / GPUShaderStage values (the spec's numbers; the globals are not installed).
 const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
@@ -98,7 +98,7 @@ export class GpuGroup {
       const off = [j * UNIFORM_STRIDE];
       pass.setPipeline(this.pipes.forward);
       pass.setBindGroup(0, this.groups.forward, off);
-      pass.dispatchWorkgroups(s.B, s.I);
+      pass.dispatchWorkgroups(...forwardGrid(s));
       pass.setPipeline(this.pipes.loss);
       pass.setBindGroup(0, this.groups.loss, off);
       pass.dispatchWorkgroups(1, s.I);

@@ -1,6 +1,7 @@
 // The WGSL kernels of one training step, specialised per run shape (sizes and model traits are
 // compile-time constants, so the compiler unrolls and drops dead branches). One step is three dispatches:
-//   forward:  one workgroup per (sample, instance): generate x (Philox), h, x', loss and ∂loss/∂x', ∂loss/∂h
+//   forward:  per (sample, instance), one thread (m ≤ 32) or one workgroup: generate x (Philox), h, x',
+//             loss and ∂loss/∂x', ∂loss/∂h
 //   loss:     one workgroup per instance: the batch loss, summed in a fixed tree order
 //   update:   one thread per (parameter, instance): its gradient summed over the batch in order, then AdamW
 // No float atomics anywhere: every sum has one fixed order, so a run is bit-reproducible on one adapter.
@@ -40,11 +41,11 @@ const TREE = /* wgsl */ `
     workgroupBarrier();
   }`;
 
-export function forwardKernel(s: Shape, o: KernelOptions): string {
-  const { hiddenRelu, outputRelu, absTarget } = s.traits;
-  const gen = /* wgsl */ `
+/** Generates x[b, i] for i = first, first + stride, ... (Philox; see layout.ts for the tables). */
+function genLoop(first: string, stride: string, signed: boolean): string {
+  return /* wgsl */ `
   let key = vec2<u32>(ITAB[2u * N + 2u * inst], ITAB[2u * N + 2u * inst + 1u]);
-  for (var i = t; i < N; i = i + WG) {
+  for (var i = ${first}; i < N; i = i + ${stride}) {
     let lead = ITAB[i];
     let own = philox(vec4<u32>(b, i, st.step, 0u), key);
     var r = own;
@@ -55,13 +56,12 @@ export function forwardKernel(s: Shape, o: KernelOptions): string {
       let pick = unit01(r.z) * pc;
       hit = hit && pick >= TAB[tb + 2u * N + i] && pick < TAB[tb + 3u * N + i];
     }
-    ${absTarget ? 'let v = 2.0 * unit01(own.y) - 1.0;' : 'let v = unit01(own.y);'}
+    ${signed ? 'let v = 2.0 * unit01(own.y) - 1.0;' : 'let v = unit01(own.y);'}
     X[xo + i] = select(0.0, v, hit);
-  }
-  storageBarrier();
-  workgroupBarrier();`;
-  return /* wgsl */ `${header(s)}
-${PHILOX_WGSL}
+  }`;
+}
+
+const FORWARD_BINDINGS = /* wgsl */ `
 @group(0) @binding(1) var<storage, read> P: array<f32>;
 @group(0) @binding(2) var<storage, read_write> X: array<f32>;
 @group(0) @binding(3) var<storage, read_write> G: array<f32>;
@@ -69,7 +69,85 @@ ${PHILOX_WGSL}
 @group(0) @binding(5) var<storage, read_write> DH: array<f32>;
 @group(0) @binding(6) var<storage, read_write> LB: array<f32>;
 @group(0) @binding(7) var<storage, read> TAB: array<f32>;
-@group(0) @binding(8) var<storage, read> ITAB: array<u32>;
+@group(0) @binding(8) var<storage, read> ITAB: array<u32>;`;
+
+/** Small hidden layers (m ≤ this) take one thread per sample, h in registers: no barriers, 64 samples a workgroup. */
+export const PER_THREAD_MAX_M = 32;
+
+/** Workgroups of the forward dispatch: (x, y = instance). */
+export function forwardGrid(s: Shape): [number, number] {
+  return [s.m <= PER_THREAD_MAX_M ? Math.ceil(s.B / WG) : s.B, s.I];
+}
+
+export function forwardKernel(s: Shape, o: KernelOptions): string {
+  return s.m <= PER_THREAD_MAX_M ? forwardPerThread(s, o) : forwardPerWorkgroup(s, o);
+}
+
+/** One thread per (sample, instance): the whole forward and ∂loss/∂h of its sample, serially. */
+function forwardPerThread(s: Shape, o: KernelOptions): string {
+  const { hiddenRelu, outputRelu, absTarget } = s.traits;
+  return /* wgsl */ `${header(s)}
+${PHILOX_WGSL}
+${FORWARD_BINDINGS}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let b = gid.x;
+  let inst = gid.y;
+  if (b >= B) { return; }
+  let xo = (inst * B + b) * N;
+  let ho = (inst * B + b) * M;
+  let po = inst * S;
+  let tb = inst * 4u * N;
+  ${o.generate ? genLoop('0u', '1u', absTarget) : ''}
+  var h: array<f32, M>;
+  for (var k = 0u; k < M; k = k + 1u) { h[k] = 0.0; }
+  for (var i = 0u; i < N; i = i + 1u) {
+    let xv = X[xo + i];
+    if (xv != 0.0) { for (var k = 0u; k < M; k = k + 1u) { h[k] = h[k] + xv * P[po + i * M + k]; } }
+  }
+  for (var k = 0u; k < M; k = k + 1u) {
+    ${hiddenRelu ? 'h[k] = select(0.0, h[k], h[k] > 0.0);' : ''}
+    H[ho + k] = h[k];
+  }
+  var dh: array<f32, M>;
+  for (var k = 0u; k < M; k = k + 1u) { dh[k] = 0.0; }
+  let c = 2.0 / f32(B * N);
+  var lsum = 0.0;
+  for (var i = 0u; i < N; i = i + 1u) {
+    var s = P[po + BOFF + i];
+    let d = po + DOFF + i * M;
+    for (var k = 0u; k < M; k = k + 1u) { s = s + P[d + k] * h[k]; }
+    let xi = X[xo + i];
+    let y = ${absTarget ? 'abs(xi)' : 'xi'};
+    let outv = ${outputRelu ? 'select(s, 0.0, s < 0.0)' : 's'};
+    let diff = outv - y;
+    let w = TAB[tb + i] * diff;
+    lsum = lsum + w * diff;
+    var gi = c * w;
+    ${outputRelu ? 'if (s <= 0.0) { gi = 0.0; }' : ''}
+    G[xo + i] = gi;
+    if (gi != 0.0) { for (var k = 0u; k < M; k = k + 1u) { dh[k] = dh[k] + gi * P[d + k]; } }
+  }
+  LB[inst * B + b] = lsum;
+  for (var k = 0u; k < M; k = k + 1u) {
+    var v = dh[k];
+    ${hiddenRelu ? 'if (!(h[k] > 0.0)) { v = 0.0; }' : ''}
+    DH[ho + k] = v;
+  }
+}
+`;
+}
+
+/** One workgroup per (sample, instance): threads split the hidden units, then the features. */
+function forwardPerWorkgroup(s: Shape, o: KernelOptions): string {
+  const { hiddenRelu, outputRelu, absTarget } = s.traits;
+  const gen = genLoop('t', 'WG', absTarget) + `
+  storageBarrier();
+  workgroupBarrier();`;
+  return /* wgsl */ `${header(s)}
+${PHILOX_WGSL}
+${FORWARD_BINDINGS}
 var<workgroup> h: array<f32, M>;
 var<workgroup> red: array<f32, WG>;
 
