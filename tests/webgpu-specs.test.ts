@@ -13,6 +13,8 @@ import { gpuAvailability } from './helpers/webgpu.js';
 const avail = await gpuAvailability();
 const SPECS = ['specs/c1-five-features-in-two-dims.spec.ts', 'specs/c8-superposition-lowers-loss.spec.ts'];
 const TIMEOUT_MS = 20 * 60_000;
+// The child vitest must not think it runs inside this one.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'TMS_REPORT'));
 
 describe.skipIf(!avail.run)(`C1 and C8 on the webgpu engine (${avail.reason})`, () => {
   it('both specs pass, every check and the figure tests', async () => {
@@ -21,7 +23,7 @@ describe.skipIf(!avail.run)(`C1 and C8 on the webgpu engine (${avail.reason})`, 
       const r = await new Promise<{ code: number; out: string }>((resolve) => {
         execFile(process.execPath, [join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...SPECS],
           { cwd: REPO_ROOT, timeout: TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 26,
-            env: { ...process.env, TMS_ENGINE: 'webgpu', TMS_CACHE_DIR: cache, TMS_TIER: '', TMS_REPORT: '' } },
+            env: { ...env, TMS_ENGINE: 'webgpu', TMS_CACHE_DIR: cache, TMS_OUT_DIR: join(cache, 'out'), TMS_ARTIFACTS_DIR: join(cache, 'artifacts'), TMS_TIER: '', TMS_GOLDEN: 'check', NO_COLOR: '1' } },
           (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}\n${stderr}` }));
       });
       const tail = r.out.split('\n').filter((l) => !l.startsWith('Warning: max')).slice(-60).join('\n');
