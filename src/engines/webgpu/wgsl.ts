@@ -41,23 +41,35 @@ const TREE = /* wgsl */ `
     workgroupBarrier();
   }`;
 
-/** Generates x[b, i] for i = first, first + stride, ... (Philox; see layout.ts for the tables). */
+/**
+ * Generates x[b, ·] over feature pairs j = first, first + stride, ... One Philox call per pair: words
+ * (x, y) are the coin and value of feature 2j, (z, w) those of feature 2j + 1. A set member's coin is its
+ * leader's coin word; an anticorrelated set's member pick is word x of the call (b, leader, step, 1).
+ */
 function genLoop(first: string, stride: string, signed: boolean): string {
   return /* wgsl */ `
   let key = vec2<u32>(ITAB[2u * N + 2u * inst], ITAB[2u * N + 2u * inst + 1u]);
-  for (var i = ${first}; i < N; i = i + ${stride}) {
-    let lead = ITAB[i];
-    let own = philox(vec4<u32>(b, i, st.step, 0u), key);
-    var r = own;
-    if (lead != i) { r = philox(vec4<u32>(b, lead, st.step, 0u), key); }
-    let pc = TAB[tb + N + i];
-    var hit = unit01(r.x) < pc;
-    if (ITAB[N + i] == 2u) {
-      let pick = unit01(r.z) * pc;
-      hit = hit && pick >= TAB[tb + 2u * N + i] && pick < TAB[tb + 3u * N + i];
+  for (var j = ${first}; 2u * j < N; j = j + ${stride}) {
+    let r = philox(vec4<u32>(b, j, st.step, 0u), key);
+    for (var h2 = 0u; h2 < 2u; h2 = h2 + 1u) {
+      let i = 2u * j + h2;
+      if (i >= N) { break; }
+      let own = select(r.zw, r.xy, h2 == 0u);
+      let lead = ITAB[i];
+      var coin = own.x;
+      if (lead != i) {
+        let q = philox(vec4<u32>(b, lead / 2u, st.step, 0u), key);
+        coin = select(q.z, q.x, lead % 2u == 0u);
+      }
+      let pc = TAB[tb + N + i];
+      var hit = unit01(coin) < pc;
+      if (ITAB[N + i] == 2u) {
+        let pick = unit01(philox(vec4<u32>(b, lead, st.step, 1u), key).x) * pc;
+        hit = hit && pick >= TAB[tb + 2u * N + i] && pick < TAB[tb + 3u * N + i];
+      }
+      ${signed ? 'let v = 2.0 * unit01(own.y) - 1.0;' : 'let v = unit01(own.y);'}
+      X[xo + i] = select(0.0, v, hit);
     }
-    ${signed ? 'let v = 2.0 * unit01(own.y) - 1.0;' : 'let v = unit01(own.y);'}
-    X[xo + i] = select(0.0, v, hit);
   }`;
 }
 
