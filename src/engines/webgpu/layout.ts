@@ -37,8 +37,8 @@ const KIND = { independent: 0, correlated: 1, anticorrelated: 2 } as const;
 
 /**
  * TAB (f32), per instance: [importance n][coin probability n][pick interval lo n][pick interval hi n].
- * ITAB (u32): [leader n][kind n][Philox key 2 per instance]. A set's members draw their coin (and, when
- * anticorrelated, the member pick) from the counter of the set's first feature, their leader.
+ * ITAB (u32): [leader n][kind n][Philox key 2 per instance]. A set's members take the coin of the set's
+ * first feature, their leader (and, when anticorrelated, one member pick per sample drawn for the leader).
  */
 export function tables(data: DataConfig, namespace: string, insts: InstanceConfig[], n: number): { tab: Float32Array; itab: Uint32Array } {
   const leader = Uint32Array.from({ length: n }, (_, i) => i);
