@@ -5,7 +5,7 @@ import { benchConfigs, scalingConfigs } from './configs.js';
 import type { Engine } from '../src/engines/engine.js';
 
 export interface ChildSpec {
-  engine: 'native' | 'tfjs';
+  engine: 'native' | 'tfjs' | 'webgpu';
   threads?: number;
   config: string;
   scale: number;
@@ -33,6 +33,9 @@ let engine: Engine;
 if (spec.engine === 'native') {
   const { NativeEngine } = await import('../src/engines/native/index.js');
   engine = new NativeEngine({ threads: spec.threads });
+} else if (spec.engine === 'webgpu') {
+  const { loadWebGpuEngine } = await import('../src/engines/webgpu/index.js');
+  engine = await loadWebGpuEngine();
 } else {
   const { getEngine } = await import('../src/engines/select.js');
   engine = await getEngine('tfjs');

@@ -1,6 +1,7 @@
 // Benchmark workloads: the paper's recurring experiments, as RunConfigs shared by the driver and children.
 import { DEFAULT_TRAIN, type ModelKind, type RunConfig } from '../src/types.js';
 import { geometricImportance } from '../src/instance.js';
+import { logspace } from '../src/claims/phase.js';
 
 export interface BenchConfig {
   id: string;
@@ -28,6 +29,9 @@ export function benchConfigs(scale = 1): BenchConfig[] {
       [0, 0.9, 0.99].map((sparsity) => ({ sparsity, importance: Array<number>(400).fill(1) }))),
     cfg('abs-n100-m40', 'abs n=100 m=40, 7 densities', 'abs', 100, 40, s(400), 1024,
       [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001].map((p) => ({ sparsity: 1 - p, importance: geometricImportance(100, 0.8) }))),
+    // The paper tier's largest run (C4 paper): 24 sparsities S = 1 − 1/x, x log-spaced over [1, 1000].
+    cfg('c4-paper', 'C4 paper: ReLU-output n=400 m=30, 24 sparsities', 'relu-output', 400, 30, s(40), 1024,
+      logspace(1, 1000, 24).map((x) => ({ sparsity: 1 - 1 / x, importance: Array<number>(400).fill(1) }))),
     // Phase diagram: 12 densities × 12 relative importances of the second feature.
     cfg('phase-n2-m1', 'ReLU-output n=2 m=1, 144-point phase grid', 'relu-output', 2, 1, s(2000), 1024,
       grid(0.01, 1, 12).flatMap((p) => grid(0.1, 10, 12).map((r) => ({ sparsity: 1 - p, importance: [1, r] })))),

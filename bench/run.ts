@@ -11,6 +11,7 @@ import { benchConfigs, scalingConfigs, type BenchConfig } from './configs.js';
 import type { ChildSpec, Measured } from './child.js';
 import { renderPng, type TopLevelSpec } from '../src/figures/render.js';
 import { measurePeak } from './peak.js';
+import { gpuSummary, gpuVariants, probeGpus } from './gpu-variants.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -80,6 +81,8 @@ const peak = measurePeak('f32x4');
 // Each variant runs `repeat` times, round-robin, and keeps its fastest run: on a shared machine the
 // best of several short runs is a steadier estimate than one long one.
 const repeat = Number(opt('--repeat') ?? 2);
+const gpus = flag('--no-gpu') ? { notes: ['GPU variants off (--no-gpu)'] } : probeGpus();
+for (const note of gpus.notes) console.log(`[bench] ${note}`);
 const rows: Row[] = [];
 for (const bc of configs) {
   const steps = bc.run.train.steps;
@@ -91,6 +94,7 @@ for (const bc of configs) {
     variants.push(['PyTorch 1 thread', () => runTorch(bc, 1)]);
     if (cores > 1) variants.push([`PyTorch ${cores} threads`, () => runTorch(bc, cores)]);
   }
+  variants.push(...gpuVariants(gpus, bc, scale, runChild, MAX_SECONDS));
   const bestOf = new Map<string, Row>();
   for (let r = 0; r < repeat; r++) {
     for (const [variant, measure] of variants) {
@@ -136,7 +140,7 @@ console.log(`${pad('config', 19)}${pad('variant', 20)}${pad('steps', 7)}${pad('s
 const bcOf = (id: string) => configs.find((c) => c.id === id)!;
 for (const r of rows) {
   const gflops = (r.stepsPerSec * flopsPerStep(bcOf(r.config))) / 1e9;
-  const share = r.engine === 'torch' ? '-' : `${((100 * gflops) / (peak * threadsOf(r))).toFixed(0)}%`;
+  const share = r.variant.startsWith('native') ? `${((100 * gflops) / (peak * threadsOf(r))).toFixed(0)}%` : '-';
   console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 20)}unavailable: ${r.error.slice(0, 100)}`
     : `${pad(r.config, 19)}${pad(r.variant, 20)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(gflops, 2), 9)}${pad(share, 9)}${pad(num(r.maxRssMb, 0), 8)}`);
 }
@@ -146,6 +150,8 @@ for (const s of summary) {
   const tt = t ? `loss ${t.loss.toExponential(2)}: ${t.native ? `${t.native.steps} steps ${num(t.native.seconds, 2)} s` : 'not reached'} vs ${t.torch ? `${t.torch.steps} steps ${num(t.torch.seconds, 2)} s` : 'not reached'}` : '-';
   console.log(`${pad(s.config, 19)}${pad(s.ratio === undefined ? '-' : `${s.ratio.toFixed(2)}x`, 16)}${tt}`);
 }
+
+for (const line of gpuSummary(rows, configs.map((c) => c.id))) console.log(line);
 
 mkdirSync(OUT, { recursive: true });
 const name = flag('--scaling') ? 'scaling' : 'results';

@@ -161,6 +161,22 @@ describe('compareGolden', () => {
     expect(r.message).toContain('size differs: expected 10×10, got 10×11');
   });
 
+  it("a golden is pixel-checked only for the engine that made it: another engine's figure is checked for size", async () => {
+    update();
+    await compareGolden('fig-g', solidPng(10, 10), { engine: 'native' }, opts);
+    check();
+    // same engine: pixels compared, as always
+    expect((await compareGolden('fig-g', solidPng(10, 10, 255, 3), { engine: 'native' }, opts)).pass).toBe(false);
+    // another engine: other data, another picture of the claim; size still must match
+    const other = await compareGolden('fig-g', solidPng(10, 10, 255, 3), { engine: 'webgpu:mesa|software|x|y' }, opts);
+    expect(other).toMatchObject({ pass: true, updated: false });
+    expect(other.message).toContain('made with engine native; this run used webgpu:mesa|software|x|y');
+    expect((await compareGolden('fig-g', solidPng(10, 12), { engine: 'webgpu:mesa|software|x|y' }, opts)).pass).toBe(false);
+    // and it never overwrites the other engine's golden
+    update();
+    await expect(compareGolden('fig-g', solidPng(10, 10, 255, 3), { engine: 'webgpu:x' }, opts)).rejects.toThrow(/made with engine native; refusing to replace it/);
+  });
+
   it('under CI goldens are never written', async () => {
     vi.stubEnv('CI', 'true');
     update();

@@ -1,11 +1,12 @@
-// Engine selection: TMS_ENGINE=native|tfjs|auto (default native). `auto` prefers a GPU tfjs backend
-// when one loads, else native (the fastest on CPU).
+// Engine selection: TMS_ENGINE=native|tfjs|webgpu|auto (default native). `auto` takes the webgpu engine
+// only on a hardware adapter (a software one is slower than native), else a GPU tfjs backend when one
+// loads, else native (the fastest on CPU), and says in one line which adapter it found or why none.
 import type { Engine } from './engine.js';
 import { NativeEngine } from './native/index.js';
 import { envChoice } from '../env.js';
 
-export type EngineName = 'native' | 'tfjs' | 'auto';
-export const ENGINE_NAMES: EngineName[] = ['native', 'tfjs', 'auto'];
+export type EngineName = 'native' | 'tfjs' | 'webgpu' | 'auto';
+export const ENGINE_NAMES: EngineName[] = ['native', 'tfjs', 'webgpu', 'auto'];
 
 /** The engine named by TMS_ENGINE (unset or empty = native); a ConfigError names a bad value. */
 export function engineFromEnv(): EngineName {
@@ -14,8 +15,33 @@ export function engineFromEnv(): EngineName {
 
 export async function getEngine(name: EngineName = engineFromEnv()): Promise<Engine> {
   if (name === 'native') return new NativeEngine();
+  if (name === 'webgpu') {
+    // a ConfigError saying what is missing when there is no adapter (the CLI exits 2)
+    const { loadWebGpuEngine } = await import('./webgpu/index.js');
+    return loadWebGpuEngine();
+  }
+  if (name === 'auto') {
+    const gpu = await autoWebGpu();
+    if (gpu) return gpu;
+  }
   const { loadTfjsEngine } = await import('./tfjs/index.js');
   const tf = await loadTfjsEngine();
   if (name === 'tfjs') return tf;
   return tf.isGpu ? tf : new NativeEngine();
+}
+
+/** The webgpu engine when a hardware adapter is found; prints the one line that says what was found. */
+async function autoWebGpu(): Promise<Engine | undefined> {
+  const { describeAdapter, loadWebGpuEngine, probeAdapter } = await import('./webgpu/index.js');
+  const p = await probeAdapter();
+  if (!p.ok) {
+    process.stderr.write(`[tms] auto: no GPU for the webgpu engine (${p.why}); not using webgpu\n`);
+    return undefined;
+  }
+  if (p.info.software) {
+    process.stderr.write(`[tms] auto: WebGPU adapter ${describeAdapter(p.info)} is a software/fallback adapter; not using webgpu\n`);
+    return undefined;
+  }
+  process.stderr.write(`[tms] auto: webgpu engine on ${describeAdapter(p.info)}\n`);
+  return loadWebGpuEngine();
 }

@@ -27,6 +27,10 @@ export function loadTf(): Promise<LoadedTf> {
 const NODE_GPU = '@tensorflow/tfjs-node-gpu';
 const NODE_CPU = '@tensorflow/tfjs-node';
 
+// Why tfjs-node-gpu rarely loads: it is the last release (4.22, 2024) and binds one libtensorflow build.
+const NODE_GPU_WHY = `[tms] tfjs: ${NODE_GPU} needs libtensorflow 2.9.1 built for CUDA 11.2 + cuDNN 8.1, which its install script ` +
+  'downloads from outside the npm registry; current GPU drivers (CUDA 12/13) cannot run it. For a GPU, use TMS_ENGINE=webgpu.';
+
 /** A CommonJS package imported from ESM: its API is the namespace or its `default` export. */
 function apiOf(mod: Record<string, unknown>): Tf {
   return (typeof mod.setBackend === 'function' ? mod : mod.default) as Tf;
@@ -65,6 +69,6 @@ async function load(): Promise<LoadedTf> {
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   }
   const why = gpu === cpu ? `${NODE_GPU} and ${NODE_CPU} ${gpu}` : `${NODE_GPU} ${gpu}, ${NODE_CPU} ${cpu}`;
-  process.stderr.write(`[tms] tfjs: ${why}; using @tensorflow/tfjs with the ${backend} backend (slow)\n`);
+  process.stderr.write(`[tms] tfjs: ${why}; using @tensorflow/tfjs with the ${backend} backend (slow)\n${NODE_GPU_WHY}\n`);
   return { tf, backend, isGpu: false };
 }
