@@ -22,7 +22,7 @@ function absModel(n: number, computed: number[], side: 'both' | 'pos' = 'both'):
 }
 
 describe('forward', () => {
-  it('implements each model family of PAPER.md (feature-major W, tied or W2 decoder, ReLUs where they belong)', () => {
+  it('implements each model family of the paper (feature-major W, tied or W2 decoder, ReLUs where they belong)', () => {
     // n = 2, m = 1: W_0 = 1, W_1 = −1, b = (0.1, 0.1)
     const W = [1, -1];
     const x = [0.5, 0.2];
