@@ -39,7 +39,7 @@ export const C5 = {
   /** each grid point gets its own seeds (point·100 + k, shifted by TMS_SEED_OFFSET), so points are
    *  independent trials */
   pointSeed(point: number, k: number): number {
-    return shiftedSeed(point * 100 + k);
+    return shiftedSeed(point * 100 + k, 100); // stride 100: the points' seed blocks of different offsets never meet
   },
   /** held-out samples for choosing the best of N (same samples for every seed of a point) */
   heldOutSamples: 32_768,
