@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { summaryTable, suiteTotal, SUITE_TARGET, type Saved } from '../scripts/flake-summary.js';
+import { mergeSaved, summaryTable, suiteTotal, SUITE_TARGET, type Saved } from '../scripts/flake-summary.js';
 import { parsePercent, parseSummary } from '../scripts/lib/summary-markdown.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,5 +67,11 @@ describe('re-reading a rendered summary', () => {
     const saved = parseSummary(doc);
     expect(saved.length).toBeGreaterThanOrEqual(9);
     expect(doc).toContain(`${summaryTable(saved)}\n\n${suiteTotal(saved).line}\n`);
+  });
+
+  it('a re-checked spec replaces its row of the earlier summary; the other specs keep theirs, in order', () => {
+    const row = (spec: string, K: number): Saved => ({ spec, K, tallies: [] });
+    const merged = mergeSaved([row('a', 20), row('b', 20), row('c', 40)], [row('b', 21), row('d', 20)]);
+    expect(merged.map((s) => `${s.spec}:${s.K}`)).toEqual(['a:20', 'b:21', 'c:40', 'd:20']);
   });
 });
