@@ -1,7 +1,7 @@
 // Properties of the synthetic data generator (src/data.ts), checked with fast-check.
 //
 // Statistical checks use exact two-sided binomial p-values and one-sample Kolmogorov–Smirnov tests,
-// each at ALPHA = 1e-6 (stricter than a 4.5σ bound, whose two-sided level is 6.8e-6). fast-check runs
+// each at ALPHA = 1e-6 (tests/helpers/generator-checks.ts, shared with the GPU generator's tests). fast-check runs
 // with a fixed seed so the suite is deterministic (the data RNG is seeded from the generated values);
 // set TMS_FC_SEED to explore other seeds — with ~10³ checks per file the chance that correct code
 // fails on a fresh seed is about 10⁻³.
@@ -12,8 +12,8 @@ import type { DataConfig } from '../src/types.js';
 import { Rng } from '../src/rng.js';
 import { kolmogorovQ, ksStatistic, ksTest, uniformCdf } from '../src/stats/ks.js';
 import { binomPmf, binomTwoSidedP } from '../src/stats/binomial.js';
+import { ALPHA, count, expectBinomial, expectUniform } from './helpers/generator-checks.js';
 
-const ALPHA = 1e-6;
 const FC = { seed: Number(process.env.TMS_FC_SEED ?? 0x5eed), numRuns: 40 };
 
 interface Drawn {
@@ -63,31 +63,6 @@ function checkCsc(b: Batch): void {
   }
   for (let q = 0; q < B * n; q++) if (!Object.is(x[q], dense[q])) problems.push(`x[${q}] = ${x[q]}, CSC says ${dense[q]}`);
   expect(problems.slice(0, 5)).toEqual([]);
-}
-
-const count = (d: Drawn, n: number, i: number) => {
-  let c = 0;
-  for (let s = 0; s < d.N; s++) c += d.present[s * n + i];
-  return c;
-};
-
-function expectBinomial(k: number, N: number, p: number, what: string): void {
-  const pv = binomTwoSidedP(N, Math.min(1, p), k);
-  expect(pv, `${what}: ${k} of ${N} with p = ${p}`).toBeGreaterThan(ALPHA);
-}
-
-function expectUniform(values: number[], signed: boolean): void {
-  if (values.length < 10) return;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  expect(lo).toBeGreaterThanOrEqual(signed ? -1 : 0);
-  expect(hi).toBeLessThan(1);
-  const { d, p } = ksTest(values, signed ? uniformCdf(-1, 1) : uniformCdf(0, 1));
-  expect(p, `KS D = ${d} over ${values.length} values`).toBeGreaterThan(ALPHA);
 }
 
 // Feature probability p = 1 − S with S in [0, 0.99], including the dense case S = 0 exactly.

@@ -8,13 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { DataConfig, RunConfig } from '../src/types.js';
 import { DEFAULT_TRAIN } from '../src/types.js';
-import { ksTest, uniformCdf } from '../src/stats/ks.js';
-import { binomTwoSidedP } from '../src/stats/binomial.js';
 import { philox4x32, unit } from '../src/engines/webgpu/philox.js';
 import { instanceStreams } from '../src/instance.js';
 import { gpuAvailability, runGpu } from './helpers/webgpu.js';
+import { ALPHA, count, expectBinomial, expectUniform } from './helpers/generator-checks.js';
 
-const ALPHA = 1e-6;
 const FC_SEED = Number(process.env.TMS_FC_SEED ?? 0x5eed);
 const RUNS = 8;
 
@@ -128,32 +126,6 @@ function collect(c: Case, batches: number[][][]): Drawn[] {
     });
     return { N, present, values, repeats };
   });
-}
-
-const count = (d: Drawn, n: number, i: number) => {
-  let k = 0;
-  for (let s = 0; s < d.N; s++) k += d.present[s * n + i];
-  return k;
-};
-
-function expectBinomial(k: number, N: number, p: number, what: string): void {
-  if (p >= 1) return void expect(k, `${what}: always present`).toBe(N);
-  expect(binomTwoSidedP(N, p, k), `${what}: ${k} of ${N} with p = ${p}`).toBeGreaterThan(ALPHA);
-}
-
-function expectUniform(values: number[], signed: boolean): void {
-  if (values.length === 0) return;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  expect(lo).toBeGreaterThanOrEqual(signed ? -1 : 0);
-  expect(hi).toBeLessThan(1);
-  if (values.length < 10) return;
-  const { d, p } = ksTest(values, signed ? uniformCdf(-1, 1) : uniformCdf(0, 1));
-  expect(p, `KS D = ${d} over ${values.length} values`).toBeGreaterThan(ALPHA);
 }
 
 describe.skipIf(!avail.run)(`webgpu data generator (${avail.reason})`, () => {
