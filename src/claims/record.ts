@@ -91,29 +91,16 @@ export function recordClaim(id: string, d: { title: string; paper: { statement: 
 }
 
 /** What the report shows about a run a claim trained (defineClaim records the runs its spec got). */
-export interface RunNote {
-  namespace: string;
+export interface RunNote extends Omit<RunSize, 'sparsities'> {
   key: string;
   engine: string;
-  kind: string;
-  n: number;
-  m: number;
-  steps: number;
-  batch: number;
-  instances: number;
-  seeds: number[];
   seconds: number;
   cached: boolean;
 }
 
 export function runNote(run: TrainedRun): RunNote {
-  const { config: c } = run;
-  return {
-    namespace: c.namespace, key: run.key, engine: run.engine, kind: c.model.kind, n: c.model.n, m: c.model.m,
-    steps: c.train.steps, batch: c.train.batch, instances: c.instances.length,
-    seeds: [...new Set(c.instances.map((i) => i.seed))].sort((a, b) => a - b),
-    seconds: run.seconds, cached: run.cached,
-  };
+  const { sparsities: _, ...size } = runSize(run.config);
+  return { ...size, key: run.key, engine: run.engine, seconds: run.seconds, cached: run.cached };
 }
 
 /** Records the runs spec `spec` trained for claim `id` (every run, in the order run() named them). */
