@@ -95,9 +95,27 @@ export function forwardKernel(s: Shape, o: KernelOptions): string {
   return s.m <= PER_THREAD_MAX_M ? forwardPerThread(s, o) : forwardPerWorkgroup(s, o);
 }
 
+/** Decoder pre-activation s, loss term and ∂loss/∂(pre-output) g of feature i (into lsum and G): the
+ *  per-feature body both forward kernels share. ReLU'(0) = 0, as in PyTorch. */
+function outputGradient(t: Shape['traits']): string {
+  const { outputRelu, absTarget } = t;
+  return /* wgsl */ `    var s = P[po + BOFF + i];
+    let d = po + DOFF + i * M;
+    for (var k = 0u; k < M; k = k + 1u) { s = s + P[d + k] * h[k]; }
+    let xi = X[xo + i];
+    let y = ${absTarget ? 'abs(xi)' : 'xi'};
+    let outv = ${outputRelu ? 'select(s, 0.0, s < 0.0)' : 's'};
+    let diff = outv - y;
+    let w = TAB[tb + i] * diff;
+    lsum = lsum + w * diff;
+    var gi = c * w;
+    ${outputRelu ? 'if (s <= 0.0) { gi = 0.0; }' : ''}
+    G[xo + i] = gi;`;
+}
+
 /** One thread per (sample, instance): the whole forward and ∂loss/∂h of its sample, serially. */
 function forwardPerThread(s: Shape, o: KernelOptions): string {
-  const { hiddenRelu, outputRelu, absTarget } = s.traits;
+  const { hiddenRelu, absTarget } = s.traits;
   return /* wgsl */ `${header(s)}
 ${PHILOX_WGSL}
 ${FORWARD_BINDINGS}
@@ -127,18 +145,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c = 2.0 / f32(B * N);
   var lsum = 0.0;
   for (var i = 0u; i < N; i = i + 1u) {
-    var s = P[po + BOFF + i];
-    let d = po + DOFF + i * M;
-    for (var k = 0u; k < M; k = k + 1u) { s = s + P[d + k] * h[k]; }
-    let xi = X[xo + i];
-    let y = ${absTarget ? 'abs(xi)' : 'xi'};
-    let outv = ${outputRelu ? 'select(s, 0.0, s < 0.0)' : 's'};
-    let diff = outv - y;
-    let w = TAB[tb + i] * diff;
-    lsum = lsum + w * diff;
-    var gi = c * w;
-    ${outputRelu ? 'if (s <= 0.0) { gi = 0.0; }' : ''}
-    G[xo + i] = gi;
+${outputGradient(s.traits)}
     if (gi != 0.0) { for (var k = 0u; k < M; k = k + 1u) { dh[k] = dh[k] + gi * P[d + k]; } }
   }
   LB[inst * B + b] = lsum;
@@ -153,7 +160,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 /** One workgroup per (sample, instance): threads split the hidden units, then the features. */
 function forwardPerWorkgroup(s: Shape, o: KernelOptions): string {
-  const { hiddenRelu, outputRelu, absTarget } = s.traits;
+  const { hiddenRelu, absTarget } = s.traits;
   const gen = genLoop('t', 'WG', absTarget) + `
   storageBarrier();
   workgroupBarrier();`;
@@ -188,18 +195,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t
   let c = 2.0 / f32(B * N);
   var lsum = 0.0;
   for (var i = t; i < N; i = i + WG) {
-    var s = P[po + BOFF + i];
-    let d = po + DOFF + i * M;
-    for (var k = 0u; k < M; k = k + 1u) { s = s + P[d + k] * h[k]; }
-    let xi = X[xo + i];
-    let y = ${absTarget ? 'abs(xi)' : 'xi'};
-    let outv = ${outputRelu ? 'select(s, 0.0, s < 0.0)' : 's'};
-    let diff = outv - y;
-    let w = TAB[tb + i] * diff;
-    lsum = lsum + w * diff;
-    var gi = c * w;
-    ${outputRelu ? 'if (s <= 0.0) { gi = 0.0; }' : ''}
-    G[xo + i] = gi;
+${outputGradient(s.traits)}
   }
   red[t] = lsum;
   storageBarrier();
