@@ -1,10 +1,9 @@
 // The machine's own WebAssembly SIMD peak, measured by a micro-kernel: 12 independent f32x4 (or f64x2)
 // chains a ← a·x + y (a multiply, then an add) in a loop, the best case for wasm SIMD without FMA. `npm run bench`
 // prints each variant's GFLOP/s as a share of this (per core, times the threads the variant used).
-import { F64, I32, op, V128, wasmModule, type Code } from '../src/engines/native/wasm-asm.js';
+import { F64, I32, op, simd, V128, wasmModule, type Code } from '../src/engines/native/wasm-asm.js';
 
 const ACC = 12;
-const simd = (o: number): Code => [0xfd, ...(o < 128 ? [o] : [(o & 0x7f) | 0x80, o >> 7])];
 const LANES = { f32x4: { splat: simd(0x13), mul: simd(0xe6), add: simd(0xe4), lanes: 4 }, f64x2: { splat: simd(0x14), mul: op.f64x2Mul, add: op.f64x2Add, lanes: 2 } };
 
 function module(kind: keyof typeof LANES): WebAssembly.Module {

@@ -34,7 +34,8 @@ const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...
 
 // Instructions (only those used).
 const mem = (op: number, align: number, offset: number): Code => [op, ...uleb(align), ...uleb(offset)];
-const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
+/** a SIMD instruction: the 0xfd prefix, its opcode, its immediates */
+export const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 export const op = {
   block: [0x02, 0x40], loop: [0x03, 0x40], if: [0x04, 0x40], else: [0x05], end: [0x0b],
   br: (d: number) => [0x0c, ...uleb(d)], brIf: (d: number) => [0x0d, ...uleb(d)],
@@ -45,15 +46,15 @@ export const op = {
   i32Load: (off = 0) => mem(0x28, 2, off), f32Load: (off = 0) => mem(0x2a, 2, off), f64Load: (off = 0) => mem(0x2b, 3, off),
   f32Store: (off = 0) => mem(0x38, 2, off), f64Store: (off = 0) => mem(0x39, 3, off),
   i32Store: (off = 0) => mem(0x36, 2, off),
-  i32Eqz: [0x45], i32Eq: [0x46], i32Ne: [0x47], i32LtU: [0x49],
+  i32Eqz: [0x45], i32LtU: [0x49],
   i32Add: [0x6a], i32Sub: [0x6b], i32Mul: [0x6c], i32And: [0x71], i32Or: [0x72], i32Xor: [0x73], i32Shl: [0x74], i32ShrU: [0x76], i32Rotl: [0x77], i32GeU: [0x4f],
-  f64Eq: [0x61], f64Ne: [0x62], f64Lt: [0x63], f64Le: [0x65],
+  f64Eq: [0x61], f64Lt: [0x63], f64Le: [0x65],
   f64Neg: [0x9a], f64Add: [0xa0], f64Sub: [0xa1], f64Mul: [0xa2],
   f32Demote: [0xb6], f64ConvertI32U: [0xb8], f64Promote: [0xbb],
   i32LtS: [0x48], i32GtS: [0x4a], i32ShrS: [0x75], f64Ge: [0x66], f64Floor: [0x9c], f64Div: [0xa3],
   i32WrapI64: [0xa7], i32TruncF64S: [0xaa], i64ExtendI32U: [0xad], f64ConvertI32S: [0xb7],
   i64Or: [0x84], i64Shl: [0x86], i64ShrU: [0x88], i64ReinterpretF64: [0xbd], f64ReinterpretI64: [0xbf],
-  i64: (v: number) => [0x42, ...sleb(v)],
+  i64: (v: number) => [0x42, ...sleb(v)], // 32-bit constants only (sleb works on int32)
   // SIMD
   v128Load: (off = 0) => simd(0x00, 4, ...uleb(off)), v128Store: (off = 0) => simd(0x0b, 4, ...uleb(off)),
   load64Splat: (off = 0) => simd(0x0a, 3, ...uleb(off)),
@@ -66,7 +67,7 @@ export const op = {
   i64x2Bitmask: simd(0xc4),
   // relaxed SIMD: a·b + c, fused or not at the engine's choice (wasm-kernel.ts uses it only where a·b is exact)
   f64x2RelaxedMadd: simd(0x107),
-  f64x2Abs: simd(0xec), f64x2Neg: simd(0xed), f64x2Add: simd(0xf0), f64x2Sub: simd(0xf1), f64x2Mul: simd(0xf2), f64x2Pmax: simd(0xf7),
+  f64x2Neg: simd(0xed), f64x2Add: simd(0xf0), f64x2Sub: simd(0xf1), f64x2Mul: simd(0xf2), f64x2Pmax: simd(0xf7),
   f32x4DemoteZero: simd(0x5e), f64x2PromoteLow: simd(0x5f),
 };
 
