@@ -11,7 +11,7 @@ import { seedList, seedsUpTo, shiftedSeed } from './seeds.js';
 import { column, featureNorms } from '../metrics/features.js';
 import { polarAngle } from '../metrics/geometry2d.js';
 import { heldOutLoss } from '../metrics/evaluate.js';
-import { argmin } from '../stats/summary.js';
+import { argmin, median } from '../stats/summary.js';
 
 const tiered = byTier({
   // Default tier: 3,000 steps. n = 5, m = 2 models have settled by then: at S = 0.9 the held-out and
@@ -111,6 +111,8 @@ export const SWEEP_TOL = {
   snapDeg: 20,
   /** the deformation before the snap: the gap holding feature 4 changes by at least this (degrees) */
   minDeformDeg: 6,
+  /** the branch's median shape at a point needs at least this many of its seeds on the branch */
+  minBranchSeeds: 3,
 } as const;
 
 /** What the sweep looks at in one trained model (rotation-, reflection- and relabelling-invariant). */
@@ -154,6 +156,27 @@ export interface SweepPoint {
   heldOut: number[];
   best: TrainedInstance;
   shape: SweepShape;
+  /** the five-feature branch at this point: how many of the N seeds are on it (all five represented), and
+   *  their median shape (null when none is) */
+  branch: { seeds: number; shape: SweepShape | null };
+}
+
+/** Element-wise median of shapes (gaps are sorted, so the k-th gap of each shape is comparable). Near the
+ *  critical point single minima scatter by ±2° about the branch: the median of its seeds is its position. */
+export function medianShape(shapes: SweepShape[]): SweepShape | null {
+  if (!shapes.length) return null;
+  return {
+    gaps: shapes[0].gaps.map((_, k) => median(shapes.map((s) => s.gaps[k]))),
+    holeGap: median(shapes.map((s) => s.holeGap)),
+    variedNorm: median(shapes.map((s) => s.variedNorm)),
+    represented: shapes[0].represented,
+  };
+}
+
+/** The five-feature branch of a point's seeds (see SweepPoint.branch). */
+export function branchOf(group: TrainedInstance[]): SweepPoint['branch'] {
+  const on = group.map((t) => sweepShape(t.params)).filter((s) => s.represented === C5.n);
+  return { seeds: on.length, shape: medianShape(on) };
 }
 
 /** Groups the sweep run by grid point and picks each point's best of N by held-out loss (common samples). */
@@ -164,7 +187,7 @@ export function sweepPoints(instances: TrainedInstance[]): SweepPoint[] {
     const group = instances.slice(a * N, (a + 1) * N);
     const heldOut = group.map((t) => heldOutLoss(t.params, t.config, data, C5.heldOutSamples, `C5/held-out/point=${a}`));
     const best = group[argmin(heldOut)];
-    return { rho, group, heldOut, best, shape: sweepShape(best.params) };
+    return { rho, group, heldOut, best, shape: sweepShape(best.params), branch: branchOf(group) };
   });
 }
 
