@@ -8,6 +8,7 @@ import { defineClaim, PAPER_URL, type FigureOut } from '../src/claims/define.js'
 import { C3 } from '../src/claims/c3.js';
 import { criticalDensity, empiricalPhase, theoreticalPhase } from '../src/claims/phase.js';
 import { tier } from '../src/tier.js';
+import { verdict } from '../src/claims/matchers.js';
 import type { TrainedInstance } from '../src/types.js';
 import { argmin } from '../src/stats/summary.js';
 import { phaseDiagram } from '../src/figures/phase-diagram.js';
@@ -20,6 +21,7 @@ interface Cell {
   s: number;
   best: TrainedInstance;
   first: TrainedInstance; // seed 1 alone, to count what best-of-N changed
+  group: TrainedInstance[]; // the cell's N seeds
 }
 
 const theory = (c: Cell) => theoreticalPhase(c.r, c.s);
@@ -42,7 +44,7 @@ defineClaim({
     const N = C3.seeds.length;
     const cells: Cell[] = C3.rs.flatMap((r, a) => C3.densities.map((s, b) => {
       const group = run.instances.slice((a * C3.densities.length + b) * N, (a * C3.densities.length + b + 1) * N);
-      return { a, b, r, s, best: group[argmin(group.map((t) => t.finalLoss))], first: group[0] };
+      return { a, b, r, s, best: group[argmin(group.map((t) => t.finalLoss))], first: group[0], group };
     }));
     /** A cell is "away from the boundary" when all its grid neighbours (8-neighbourhood) share its theoretical phase. */
     const awayFromBoundary = (c: Cell) => cells.every((d) => Math.abs(d.a - c.a) > 1 || Math.abs(d.b - c.b) > 1 || theory(d) === theory(c));
@@ -61,7 +63,12 @@ defineClaim({
         record({ what: 'agreement with the closed form, all cells', value: `${all}/${cells.length}` });
         record({ what: 'cells whose class changed by taking best-of-N instead of seed 1', value: changed });
         expect(away.length).toBeAbove(cells.length / 2);
-        expect(agree / away.length).toBeAtLeast(0.9);
+        // Cells are independent trials (own seeds each): ≥ 90% of them agree, judged per cell so the flake
+        // check can pool them; and in as many, some seed reached the closed-form phase (the best-of-N risk).
+        const need = Math.ceil((9 * away.length) / 10);
+        const cellId = (c: Cell) => c.a * C3.densities.length + c.b;
+        expect(away.map((c) => verdict(cellId(c), observed(c) === theory(c), `r ${c.r.toFixed(2)}, s ${c.s.toFixed(3)}: best ${observed(c)}, theory ${theory(c)}`))).toHoldForSeeds(need);
+        expect(away.map((c) => verdict(cellId(c), c.group.some((t) => empiricalPhase(t.params.W) === theory(c)), `r ${c.r.toFixed(2)}, s ${c.s.toFixed(3)}: seeds ${c.group.map((t) => empiricalPhase(t.params.W)).join(' ')}`))).toHoldForSeeds(need);
       },
     },
     {
@@ -87,7 +94,9 @@ defineClaim({
       check: ({ cells }, record) => {
         const mid = cells.filter((c) => Math.abs(c.best.params.W[1]) > 0.2 && Math.abs(c.best.params.W[1]) < 0.8).length;
         record({ what: 'cells with 0.2 < ‖W_2‖ < 0.8', value: `${mid}/${cells.length}`, paper: 'the transition is sharp', tolerance: '≤ 5%' });
-        expect(mid / cells.length).toBeAtMost(0.05);
+        // ≤ 5% of cells between = ≥ 95% outside, judged per cell (independent trials) so the flake check can pool them
+        const w2 = (c: Cell) => Math.abs(c.best.params.W[1]);
+        expect(cells.map((c) => verdict(c.a * C3.densities.length + c.b, !(w2(c) > 0.2 && w2(c) < 0.8), `r ${c.r.toFixed(2)}, s ${c.s.toFixed(3)}: ‖W_2‖ ${w2(c).toFixed(3)}`))).toHoldForSeeds(cells.length - Math.floor(cells.length / 20));
       },
     },
   ],
