@@ -120,6 +120,61 @@ describe('a process SIGKILLed', () => {
     expect((await trainRun(c, { engine })).cached).toBe(true);
   }, 60_000);
 
+  it('after its entry is in place but before it releases the lock: the entry is served as is, and the stale lock blocks nothing', async () => {
+    const c = config('cache-faults/written', 50);
+    const key = runKey(c, 'native');
+    writeFileSync(join(scratch, 'config.json'), JSON.stringify(c));
+    const victim = child('cache-victim.ts', [join(scratch, 'config.json'), 'written']);
+    await until('the victim to have written', () => /written \S+\n/.test(victim.out()));
+    const pid = await killOwner(key, victim);
+    expect(files()).toEqual([`${key}.json`, `${key}.lock`].sort());
+    const entry = readCache(key, c);
+    expect(entry).toBeDefined(); // whole: the rename was the last step of the write
+    const run = await trainRun(c, { engine });
+    expect(run.cached).toBe(true);
+    expect(weightsHash(run.instances)).toBe(weightsHash(entry!.instances));
+    // The dead owner's lock is left, and taken over by the next process that must train this key.
+    rmSync(join(dir, `${key}.json`));
+    forgetRuns();
+    const err = captureStderr();
+    const again = await trainRun(c, { engine });
+    vi.restoreAllMocks();
+    expect(again.cached).toBe(false);
+    expect(err).toEqual([`[tms] took over stale lock ${join(dir, `${key}.lock`)} (owner process ${pid} is gone)\n`]);
+    expect(weightsHash(again.instances)).toBe(weightsHash(entry!.instances)); // same bits as the killed process trained
+    expect(files()).toEqual([`${key}.json`]);
+  }, 60_000);
+
+  it('at any point of its life (killed after 0.2–3 s, wherever that lands): the cache holds a whole entry or none, and the next run gets the same bits', async () => {
+    const c = config('cache-faults/anywhere', 3000);
+    const key = runKey(c, 'native');
+    writeFileSync(join(scratch, 'config.json'), JSON.stringify(c));
+    const reference = weightsHash((await trainRun(c, { engine, fresh: true })).instances);
+    for (const ms of [200, 900, 1600, 3000]) {
+      rmSync(dir, { recursive: true, force: true });
+      forgetRuns();
+      const victim = child('cache-victim.ts', [join(scratch, 'config.json'), 'run']);
+      await new Promise((r) => setTimeout(r, ms));
+      victim.p.kill('SIGKILL'); // npx; the process that trains is its grandchild: kill the lock's owner too, if any
+      try {
+        process.kill(lockOwner(key), 'SIGKILL');
+      } catch {
+        /* no lock yet, or already released */
+      }
+      await victim.done;
+      await new Promise((r) => setTimeout(r, 100)); // let the grandchild's exit land
+      const entry = readCache(key, c);
+      if (entry) expect(weightsHash(entry.instances), `killed after ${ms} ms: the entry left`).toBe(reference);
+      const err = captureStderr();
+      const run = await trainRun(c, { engine });
+      vi.restoreAllMocks();
+      expect(weightsHash(run.instances), `killed after ${ms} ms: the next run`).toBe(reference);
+      expect(run.cached).toBe(entry !== undefined);
+      expect(err.filter((l) => !l.includes('took over stale lock')), `killed after ${ms} ms: stderr`).toEqual([]);
+      expect(files().filter((f) => f.endsWith('.tmp')), 'no temp file left').toEqual([]);
+    }
+  }, 120_000);
+
   it('while two other processes wait on its lock: exactly one takes over and trains, the other reads that entry', async () => {
     const c = config('cache-faults/race');
     const key = runKey(c, 'native');
