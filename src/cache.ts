@@ -53,7 +53,7 @@ interface Stored {
   engine: string;
   seconds: number;
   config: RunConfig;
-  instances: { finalLoss: number; losses: number[]; W: string; W2?: string; b: string }[];
+  instances: { finalLoss: number; losses: number[]; W: string; W2?: string; b: string; snapshots?: { step: number; W: string; W2?: string; b: string }[] }[];
 }
 
 const f32ToB64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -133,7 +133,6 @@ function parseEntry(key: string, config: RunConfig, text: string): CacheHit {
   if (createHash('sha256').update(body).digest('hex') !== sum) throw new Error('checksum mismatch (truncated or edited)');
   const s = JSON.parse(body) as Stored;
   if (s.format !== 1 || s.key !== key) throw new Error('unexpected format or key');
-  const { kind, n, m } = config.model;
   if (!Array.isArray(s.instances) || s.instances.length !== config.instances.length) {
     throw new Error(`holds ${s.instances?.length} instances, the config ${config.instances.length}`);
   }
@@ -141,13 +140,27 @@ function parseEntry(key: string, config: RunConfig, text: string): CacheHit {
     engine: s.engine,
     seconds: s.seconds,
     instances: s.instances.map((e, i) => {
-      const params: Params = { kind, n, m, W: b64ToF32(e.W), W2: e.W2 ? b64ToF32(e.W2) : undefined, b: b64ToF32(e.b) };
-      if (params.W.length !== n * m || params.b.length !== n || (params.W2 && params.W2.length !== n * m)) throw new Error(`instance ${i} has wrong shape`);
-      for (const t of [params.W, params.W2, params.b]) if (t && !t.every(Number.isFinite)) throw new Error(`instance ${i} has non-finite weights`);
+      const params = decodeParams(config, e, `instance ${i}`);
       if (typeof e.finalLoss !== 'number' || !Array.isArray(e.losses)) throw new Error(`instance ${i} has no losses`);
-      return { config: config.instances[i], params, finalLoss: e.finalLoss, losses: e.losses };
+      const every = config.train.snapshotEvery;
+      if (!every) return { config: config.instances[i], params, finalLoss: e.finalLoss, losses: e.losses };
+      const want = Math.floor(config.train.steps / every);
+      if (!Array.isArray(e.snapshots) || e.snapshots.length !== want) throw new Error(`instance ${i} holds ${e.snapshots?.length ?? 'no'} snapshots, the config ${want}`);
+      const snapshots = e.snapshots.map((x, j) => {
+        if (x.step !== (j + 1) * every) throw new Error(`instance ${i}'s snapshot ${j} is of step ${x.step}, not ${(j + 1) * every}`);
+        return { step: x.step, params: decodeParams(config, x, `instance ${i}'s snapshot ${j}`) };
+      });
+      return { config: config.instances[i], params, finalLoss: e.finalLoss, losses: e.losses, snapshots };
     }),
   };
+}
+
+/** Stored weights back to Params, checked for shape and finiteness. */
+function decodeParams({ model: { kind, n, m } }: RunConfig, e: { W: string; W2?: string; b: string }, what: string): Params {
+  const params: Params = { kind, n, m, W: b64ToF32(e.W), W2: e.W2 ? b64ToF32(e.W2) : undefined, b: b64ToF32(e.b) };
+  if (params.W.length !== n * m || params.b.length !== n || (params.W2 && params.W2.length !== n * m)) throw new Error(`${what} has wrong shape`);
+  for (const t of [params.W, params.W2, params.b]) if (t && !t.every(Number.isFinite)) throw new Error(`${what} has non-finite weights`);
+  return params;
 }
 
 /** Atomic write: a reader sees either no entry or a whole one. */
@@ -182,6 +195,7 @@ export function writeCache(key: string, config: RunConfig, engine: string, secon
       W: f32ToB64(t.params.W),
       W2: t.params.W2 && f32ToB64(t.params.W2),
       b: f32ToB64(t.params.b),
+      ...(t.snapshots && { snapshots: t.snapshots.map((s) => ({ step: s.step, W: f32ToB64(s.params.W), W2: s.params.W2 && f32ToB64(s.params.W2), b: f32ToB64(s.params.b) })) }),
     })),
   };
   const body = JSON.stringify(stored);

@@ -66,6 +66,9 @@ async function getRun(config: RunConfig, opts: TrainOptions): Promise<TrainedRun
   if (variant && !engine.supportsVariants) {
     throw new ConfigError(`${variant.name}: training variants exist only in the native engine; this run would use ${engine.name} (set TMS_ENGINE=native)`);
   }
+  if (config.train.snapshotEvery !== undefined && !engine.supportsSnapshots) {
+    throw new ConfigError(`run ${config.namespace} records parameter snapshots during training (train.snapshotEvery), which only the native engine does; this run would use ${engine.name} (set TMS_ENGINE=native)`);
+  }
   const key = runKey(config, engine.name, variantKey(variant));
   const useCache = cacheEnabled() && !opts.fresh;
   if (!useCache) return train(config, engine, key, opts.onProgress, variant);

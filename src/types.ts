@@ -45,6 +45,9 @@ export interface TrainConfig {
   beta1: number;
   beta2: number;
   eps: number;
+  /** record the parameters every this many steps (learning dynamics); absent: none. Engines without
+   *  snapshots refuse such a run */
+  snapshotEvery?: number;
 }
 
 export interface RunConfig {
@@ -78,6 +81,14 @@ export interface TrainedInstance {
   finalLoss: number;
   /** loss every `lossEvery` steps */
   losses: number[];
+  /** the parameters after steps snapshotEvery, 2·snapshotEvery, … (only when the run asked for them) */
+  snapshots?: Snapshot[];
+}
+
+/** The parameters of an instance after `step` steps. */
+export interface Snapshot {
+  step: number;
+  params: Params;
 }
 
 export interface TrainedRun {

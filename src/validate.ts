@@ -57,7 +57,8 @@ const schema = z.strictObject({
     beta1: prob,
     beta2: prob,
     eps: positive(1),
-  }, { error: 'must be an object {steps, batch, lr, weightDecay, beta1, beta2, eps}' }),
+    snapshotEvery: int(1, LIMITS.steps).optional(),
+  }, { error: 'must be an object {steps, batch, lr, weightDecay, beta1, beta2, eps, snapshotEvery?}' }),
   instances: z.array(z.strictObject({
     sparsity: z.union([prob, z.array(prob)], { error: 'must be a number in [0, 1) or an array of them, one per feature' }),
     importance: z.array(num(IMPORTANCE).min(0, IMPORTANCE), { error: 'must be an array of finite numbers ≥ 0, one per feature' }),

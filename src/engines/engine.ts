@@ -18,4 +18,6 @@ export interface Engine {
   train(run: RunConfig, onProgress?: (p: Progress) => void, variant?: TrainingVariant): Promise<TrainedInstance[]>;
   /** whether train() honours a TrainingVariant */
   readonly supportsVariants?: boolean;
+  /** whether train() records TrainConfig.snapshotEvery's parameter snapshots */
+  readonly supportsSnapshots?: boolean;
 }

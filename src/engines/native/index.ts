@@ -15,6 +15,7 @@ export interface NativeOptions {
 export class NativeEngine implements Engine {
   readonly name = 'native';
   readonly supportsVariants = true;
+  readonly supportsSnapshots = true;
   readonly threads: number;
   constructor(opts: NativeOptions = {}) {
     this.threads = opts.threads ?? threadsFromEnv();

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SHARE_ENV, Worker } from 'node:worker_threads';
-import type { Params, TrainedInstance } from '../../types.js';
+import type { Params, Snapshot, TrainedInstance } from '../../types.js';
 import { TrainingDivergedError } from '../../instance.js';
 import { envInt } from '../../env.js';
 import type { InstanceJob } from './train-instance.js';
@@ -20,7 +20,7 @@ export interface WorkerRequest {
 
 export type WorkerReply =
   | { type: 'progress'; id: number; steps: number }
-  | { type: 'done'; id: number; params: Params; finalLoss: number; losses: number[] }
+  | { type: 'done'; id: number; params: Params; finalLoss: number; losses: number[]; snapshots?: Snapshot[] }
   | { type: 'error'; id: number; name: string; message: string; instance?: number; step?: number };
 
 /** Worker threads for the native engine: TMS_THREADS (1 = in-thread), default one per CPU. */
@@ -72,7 +72,7 @@ function spawn(): Worker {
     if (r.type === 'progress') return task.onProgress(r.steps);
     running.delete(w);
     if (r.type === 'done') {
-      task.resolve({ config: task.req.job.inst, params: r.params, finalLoss: r.finalLoss, losses: r.losses });
+      task.resolve({ config: task.req.job.inst, params: r.params, finalLoss: r.finalLoss, losses: r.losses, ...(r.snapshots && { snapshots: r.snapshots }) });
     } else {
       const e = r.name === 'TrainingDivergedError' ? new TrainingDivergedError(r.instance!, r.step!, '') : new Error();
       e.message = r.message;

@@ -1,6 +1,6 @@
 // Trains one instance to completion. Pure: the result depends only on its arguments, which is what
 // lets instances run in any order or on any worker thread and still give bit-identical weights.
-import type { DataConfig, InstanceConfig, ModelConfig, TrainConfig, TrainedInstance } from '../../types.js';
+import type { DataConfig, InstanceConfig, ModelConfig, Params, Snapshot, TrainConfig, TrainedInstance } from '../../types.js';
 import { allocBatch, type Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
 import { TrainingDivergedError } from '../../instance.js';
@@ -42,6 +42,8 @@ function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance
   return { batch, grads, run: (E, D, bias) => fastForwardBackward(t, n, m, E, D, bias, importance, batch, ws, grads) };
 }
 
+const copyParams = (p: Params): Params => ({ ...p, W: p.W.slice(), W2: p.W2?.slice(), b: p.b.slice() });
+
 export function trainInstance(job: InstanceJob, onStep?: (step: number) => void): TrainedInstance {
   const { model, train, inst } = job;
   const { n, m } = model;
@@ -55,14 +57,17 @@ export function trainInstance(job: InstanceJob, onStep?: (step: number) => void)
   const opt = makeOptimizer(tensors, train);
 
   const log = new LossLog(train.steps);
+  const every = train.snapshotEvery;
+  const snapshots: Snapshot[] = [];
   for (let step = 0; step < train.steps; step++) {
     sampler.fill(batch);
     const loss = stepper.run(params.W, D, params.b);
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(job.index, step, `loss ${loss}`);
     opt.step(gradList);
     log.record(step, loss);
+    if (every && (step + 1) % every === 0) snapshots.push({ step: step + 1, params: copyParams(params) });
     onStep?.(step);
   }
   assertFiniteParams(params, job.index, train.steps);
-  return { config: inst, params, ...log.result() };
+  return { config: inst, params, ...log.result(), ...(every && { snapshots }) };
 }

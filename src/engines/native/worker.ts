@@ -15,8 +15,9 @@ port.on('message', async (msg: WorkerRequest) => {
       if ((s + 1) % progressEvery === 0) post({ type: 'progress', id, steps: s + 1 });
     });
     const { W, W2, b } = t.params;
-    post({ type: 'done', id, params: t.params, finalLoss: t.finalLoss, losses: t.losses },
-      [W.buffer, b.buffer, ...(W2 ? [W2.buffer] : [])] as ArrayBuffer[]);
+    const shots = (t.snapshots ?? []).flatMap((s) => [s.params.W.buffer, s.params.b.buffer, ...(s.params.W2 ? [s.params.W2.buffer] : [])]);
+    post({ type: 'done', id, params: t.params, finalLoss: t.finalLoss, losses: t.losses, ...(t.snapshots && { snapshots: t.snapshots }) },
+      [W.buffer, b.buffer, ...(W2 ? [W2.buffer] : []), ...shots] as ArrayBuffer[]);
   } catch (e) {
     const err = e as Error & { instance?: number; step?: number };
     post({ type: 'error', id, name: err.name, message: err.message, instance: err.instance, step: err.step });
