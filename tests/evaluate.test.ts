@@ -2,7 +2,7 @@
 // per-feature errors, on hand-built models whose answers are known in closed form.
 import { describe, expect, it } from 'vitest';
 import type { Params } from '../src/types.js';
-import { absErrors, forward, heldOutLoss, hidden, output } from '../src/metrics/evaluate.js';
+import { absErrors, forward, heldOutLoss, heldOutLosses, hidden, output } from '../src/metrics/evaluate.js';
 
 const params = (kind: Params['kind'], n: number, m: number, W: number[], b: number[], W2?: number[]): Params =>
   ({ kind, n, m, W: Float32Array.from(W), W2: W2 ? Float32Array.from(W2) : undefined, b: Float32Array.from(b) });
@@ -52,6 +52,15 @@ describe('heldOutLoss', () => {
     const a = params('relu-output', 3, 2, [1, 0, 0, 1, 0.7, 0.7], [0, 0, 0]);
     const inst = { sparsity: 0.9, importance: [1, 1, 1], seed: 1 };
     expect(heldOutLoss(a, inst, { kind: 'independent' }, 2048, 'same')).toBe(heldOutLoss(a, inst, { kind: 'independent' }, 2048, 'same'));
+  });
+
+  it('heldOutLosses gives each parameter set exactly its heldOutLoss (samples drawn once, a partial last batch included)', () => {
+    const inst = { sparsity: 0.6, importance: [1, 0.8, 0.5], seed: 1 };
+    const sets = [[1, 0, 0, 1, 0.7, 0.7], [0.2, -1, 0.5, 0.5, 0, 1], [0, 0, 0, 0, 0, 0]].map((W, k) => params('relu-output', 3, 2, W, [0.01 * k, 0, -0.02]));
+    const all = heldOutLosses(sets, inst, { kind: 'independent' }, 2500, 'snap');
+    expect(all).toEqual(sets.map((p) => heldOutLoss(p, inst, { kind: 'independent' }, 2500, 'snap')));
+    expect(new Set(all).size).toBe(3);
+    expect(heldOutLosses([], inst, { kind: 'independent' }, 10, 'x')).toEqual([]);
   });
 });
 
