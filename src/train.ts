@@ -69,6 +69,9 @@ async function getRun(config: RunConfig, opts: TrainOptions): Promise<TrainedRun
   if (config.train.snapshotEvery !== undefined && !engine.supportsSnapshots) {
     throw new ConfigError(`run ${config.namespace} records parameter snapshots during training (train.snapshotEvery), which only the native engine does; this run would use ${engine.name} (set TMS_ENGINE=native)`);
   }
+  if (config.train.hiddenL1 !== undefined && !engine.supportsHiddenL1) {
+    throw new ConfigError(`run ${config.namespace} trains with an L1 penalty on the hidden activations (train.hiddenL1), which only the native engine does; this run would use ${engine.name} (set TMS_ENGINE=native)`);
+  }
   const key = runKey(config, engine.name, variantKey(variant));
   const useCache = cacheEnabled() && !opts.fresh;
   if (!useCache) return train(config, engine, key, opts.onProgress, variant);

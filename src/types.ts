@@ -48,6 +48,9 @@ export interface TrainConfig {
   /** record the parameters every this many steps (learning dynamics); absent: none. Engines without
    *  snapshots refuse such a run */
   snapshotEvery?: number;
+  /** λ of an L1 penalty λ·mean_b ‖h_b‖₁ on the hidden activations (claim 13); absent: none. The logged
+   *  losses stay the reconstruction loss. Engines without it refuse such a run */
+  hiddenL1?: number;
 }
 
 export interface RunConfig {

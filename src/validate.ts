@@ -58,7 +58,8 @@ const schema = z.strictObject({
     beta2: prob,
     eps: positive(1),
     snapshotEvery: int(1, LIMITS.steps).optional(),
-  }, { error: 'must be an object {steps, batch, lr, weightDecay, beta1, beta2, eps, snapshotEvery?}' }),
+    hiddenL1: num('must be a finite number ≥ 0').min(0, 'must be a finite number ≥ 0').optional(),
+  }, { error: 'must be an object {steps, batch, lr, weightDecay, beta1, beta2, eps, snapshotEvery?, hiddenL1?}' }),
   instances: z.array(z.strictObject({
     sparsity: z.union([prob, z.array(prob)], { error: 'must be a number in [0, 1) or an array of them, one per feature' }),
     importance: z.array(num(IMPORTANCE).min(0, IMPORTANCE), { error: 'must be an array of finite numbers ≥ 0, one per feature' }),

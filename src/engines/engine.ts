@@ -20,4 +20,6 @@ export interface Engine {
   readonly supportsVariants?: boolean;
   /** whether train() records TrainConfig.snapshotEvery's parameter snapshots */
   readonly supportsSnapshots?: boolean;
+  /** whether train() adds TrainConfig.hiddenL1's penalty */
+  readonly supportsHiddenL1?: boolean;
 }

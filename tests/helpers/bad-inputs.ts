@@ -111,7 +111,7 @@ export const CONFIG_CASES: BadInput[] = [
   field('train', 'train.beta2', 1.5, 'train.beta2 = 1.5', PROB),
   field('train', 'train.eps', 0, 'train.eps = 0', POS1),
   field('train', 'train.eps', -1e-8, 'train.eps = -1e-8', POS1),
-  field('train', 'train.stpes', 100, 'train.stpes = 100', 'unknown field of train (allowed: steps, batch, lr, weightDecay, beta1, beta2, eps, snapshotEvery)', 'typo train.stpes = 100'),
+  field('train', 'train.stpes', 100, 'train.stpes = 100', 'unknown field of train (allowed: steps, batch, lr, weightDecay, beta1, beta2, eps, snapshotEvery, hiddenL1)', 'typo train.stpes = 100'),
   field('train', 'train.lr', undefined, 'train.lr = undefined (missing)', POS1, 'train.lr missing'),
   // instances
   field('instances', 'instances', [], 'instances = []', 'must hold 1 to 100000 instances'),

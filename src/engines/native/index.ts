@@ -16,6 +16,7 @@ export class NativeEngine implements Engine {
   readonly name = 'native';
   readonly supportsVariants = true;
   readonly supportsSnapshots = true;
+  readonly supportsHiddenL1 = true;
   readonly threads: number;
   constructor(opts: NativeOptions = {}) {
     this.threads = opts.threads ?? threadsFromEnv();

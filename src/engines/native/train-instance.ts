@@ -7,6 +7,7 @@ import { TrainingDivergedError } from '../../instance.js';
 import { envChoice } from '../../env.js';
 import { assertFiniteParams, LossLog } from '../shared.js';
 import { setupTraining } from './setup.js';
+import { addHiddenL1 } from './hidden-l1.js';
 import type { Grads } from './kernel.js';
 import { allocFastWorkspace, fastForwardBackward } from './fast-kernel.js';
 import { WasmStepper, wasmSimdAvailable } from './wasm-kernel.js';
@@ -58,10 +59,13 @@ export function trainInstance(job: InstanceJob, onStep?: (step: number) => void)
 
   const log = new LossLog(train.steps);
   const every = train.snapshotEvery;
+  const l1 = train.hiddenL1;
+  const l1Scratch = l1 ? new Float64Array(train.batch * m) : undefined;
   const snapshots: Snapshot[] = [];
   for (let step = 0; step < train.steps; step++) {
     sampler.fill(batch);
     const loss = stepper.run(params.W, D, params.b);
+    if (l1) addHiddenL1(traits, m, params.W, batch, l1, grads.gW, l1Scratch!);
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(job.index, step, `loss ${loss}`);
     opt.step(gradList);
     log.record(step, loss);
