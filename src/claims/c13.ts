@@ -6,6 +6,7 @@ import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { seedList, seedsUpTo } from './seeds.js';
 import { geometricImportance } from '../instance.js';
+import { ARENA_SAE, type SaeConfig } from '../engines/native/sae.js';
 
 export const C13 = {
   id: 'C13',
@@ -29,5 +30,28 @@ export const C13 = {
       train: { ...DEFAULT_TRAIN, steps: this.steps, ...(lambda > 0 && { hiddenL1: lambda }) },
       instances: seeds.map((seed) => ({ sparsity: this.S, importance: geometricImportance(this.n, this.decay), seed })),
     };
+  },
+
+  /** (b) a sparse autoencoder on the hidden activations of the toy of the ARENA exercises: 5 features in 2
+   *  dimensions, p = 0.025, all importances 1 (a pentagon), trained with the paper's settings */
+  sae: {
+    seeds: seedList(byTier({ default: seedsUpTo(8), paper: seedsUpTo(16) })),
+    /** 2× overcomplete: with exactly 5 latents one of them sometimes settles between two features (pilot: 1 of 4 seeds) */
+    d: 10,
+    /** ARENA's L1 coefficient, Adam 1e-3, batch 1024, resampling every 2,500 steps; 5,000 steps in the default tier
+     *  (the recovered directions after 5,000 and 20,000 steps agreed to 0.01 in the pilot) */
+    config: byTier<Omit<SaeConfig, 'd'>>({ default: { ...ARENA_SAE, steps: 5_000 }, paper: ARENA_SAE }),
+    /** the L1 trade-off: dictionary of 5, these coefficients, on the first seeds */
+    l1s: [0.05, 0.2, 0.5],
+    tradeoffSeeds: 4,
+    toyRun(): RunConfig {
+      return {
+        namespace: 'C13/sae-toy',
+        model: { kind: 'relu-output', n: 5, m: 2 },
+        data: { kind: 'independent' },
+        train: { ...DEFAULT_TRAIN },
+        instances: this.seeds.map((seed) => ({ sparsity: 0.975, importance: [1, 1, 1, 1, 1], seed })),
+      };
+    },
   },
 };

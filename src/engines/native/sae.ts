@@ -1,0 +1,271 @@
+// A sparse autoencoder trained on the hidden activations h = W x of a trained toy model (claim 13b; not in
+// the paper): z = ReLU(W_enc (h − b_dec) + b_enc), ĥ = W_dec z + b_dec, loss = mean over the batch of
+// mean_k (ĥ_k − h_k)² + λ Σ_j z_j, with analytic gradients and Adam; the decoder's columns are renormalised to
+// unit length after every step, and latents that never fired in the last `resampleEvery` steps are
+// resampled (new random unit direction for the decoder column, the same as the encoder row, encoder bias 0).
+// The settings follow the toy SAE of the ARENA exercises. Plain float64 JavaScript in a fixed order, so a
+// (toy model, config, seed) gives the same bits everywhere.
+import type { DataConfig, InstanceConfig, Params } from '../../types.js';
+import { allocBatch, makeSampler } from '../../data.js';
+import { featureProbs } from '../../instance.js';
+import { MODEL_TRAITS } from '../../models.js';
+import { Rng } from '../../rng.js';
+
+export interface SaeConfig {
+  /** latents (dictionary size) */
+  d: number;
+  /** L1 coefficient on the latents */
+  l1: number;
+  steps: number;
+  batch: number;
+  lr: number;
+  /** resample dead latents every this many steps (0: never) */
+  resampleEvery: number;
+}
+
+export const ARENA_SAE: Omit<SaeConfig, 'd'> = { l1: 0.2, steps: 20_000, batch: 1024, lr: 1e-3, resampleEvery: 2_500 };
+
+/** SAE parameters: W_enc d×m (row j = latent j's encoder), b_enc d, W_dec m×d stored column-major
+ *  (W_dec[j*m + k]: latent j's decoder direction, unit length), b_dec m. */
+export interface SaeParams {
+  d: number;
+  m: number;
+  Wenc: Float64Array;
+  benc: Float64Array;
+  Wdec: Float64Array;
+  bdec: Float64Array;
+}
+
+export interface SaeGrads {
+  Wenc: Float64Array;
+  benc: Float64Array;
+  Wdec: Float64Array;
+  bdec: Float64Array;
+}
+
+const zerosLike = (p: SaeParams): SaeGrads => ({ Wenc: new Float64Array(p.Wenc.length), benc: new Float64Array(p.d), Wdec: new Float64Array(p.Wdec.length), bdec: new Float64Array(p.m) });
+
+/** Loss of the SAE on a batch of activations H (B×m, sample-major); with `g`, its gradients (overwritten). */
+export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads): number {
+  const { d, m, Wenc, benc, Wdec, bdec } = p;
+  if (g) for (const a of [g.Wenc, g.benc, g.Wdec, g.bdec]) a.fill(0);
+  const hc = new Float64Array(m);
+  const a = new Float64Array(d);
+  const z = new Float64Array(d);
+  const r = new Float64Array(m);
+  const dz = new Float64Array(d);
+  let loss = 0;
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < m; k++) hc[k] = H[b * m + k] - bdec[k];
+    let l1sum = 0;
+    for (let j = 0; j < d; j++) {
+      let s = benc[j];
+      for (let k = 0; k < m; k++) s += Wenc[j * m + k] * hc[k];
+      a[j] = s;
+      z[j] = s > 0 ? s : 0;
+      l1sum += z[j];
+    }
+    let rec = 0;
+    for (let k = 0; k < m; k++) {
+      let s = bdec[k];
+      for (let j = 0; j < d; j++) s += Wdec[j * m + k] * z[j];
+      r[k] = s - H[b * m + k];
+      rec += r[k] * r[k];
+    }
+    loss += rec / m + l1 * l1sum;
+    if (!g) continue;
+    // dL/dĥ = 2r/(mB); ĥ = W_dec z + b_dec
+    const c = 2 / (m * B);
+    for (let k = 0; k < m; k++) g.bdec[k] += c * r[k];
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) {
+        g.Wdec[j * m + k] += c * r[k] * z[j];
+        s += Wdec[j * m + k] * c * r[k];
+      }
+      dz[j] = a[j] > 0 ? s + l1 / B : 0; // ReLU'(0) = 0
+    }
+    // a = W_enc (h − b_dec) + b_enc
+    for (let j = 0; j < d; j++) {
+      if (dz[j] === 0) continue;
+      g.benc[j] += dz[j];
+      for (let k = 0; k < m; k++) {
+        g.Wenc[j * m + k] += dz[j] * hc[k];
+        g.bdec[k] -= dz[j] * Wenc[j * m + k];
+      }
+    }
+  }
+  return loss / B;
+}
+
+/** Rescales every decoder column to unit length (a zero column is left as it is). */
+export function normaliseDecoder(p: SaeParams): void {
+  for (let j = 0; j < p.d; j++) {
+    let s = 0;
+    for (let k = 0; k < p.m; k++) s += p.Wdec[j * p.m + k] ** 2;
+    if (s === 0) continue;
+    const inv = 1 / Math.sqrt(s);
+    for (let k = 0; k < p.m; k++) p.Wdec[j * p.m + k] *= inv;
+  }
+}
+
+/** Hidden activations h = W x of a toy model (its hidden ReLU applied where it has one), B×m sample-major. */
+function hiddenBatch(toy: Params, x: Float32Array, B: number, H: Float64Array): void {
+  const { n, m, W } = toy;
+  const relu = MODEL_TRAITS[toy.kind].hiddenRelu;
+  H.fill(0);
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < n; i++) {
+      const xi = x[b * n + i];
+      if (xi === 0) continue;
+      for (let k = 0; k < m; k++) H[b * m + k] += W[i * m + k] * xi;
+    }
+    if (relu) for (let k = 0; k < m; k++) if (H[b * m + k] < 0) H[b * m + k] = 0;
+  }
+}
+
+export interface TrainedSae {
+  params: SaeParams;
+  /** loss (reconstruction + L1) of the last step */
+  finalLoss: number;
+  /** resampled latents, summed over all resamplings */
+  resampled: number;
+}
+
+/** Trains an SAE on the hidden activations of `toy` (inputs drawn as the toy was trained: `inst`, `data`). */
+export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cfg: SaeConfig, label: string): TrainedSae {
+  const { m } = toy;
+  const { d, batch: B } = cfg;
+  const init = new Rng(`${label}/init`);
+  const resample = new Rng(`${label}/resample`);
+  const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(`${label}/data`));
+  const xb = allocBatch(B, toy.n);
+  const H = new Float64Array(B * m);
+  // Kaiming-uniform-like init: W_dec random unit columns, W_enc its transpose, biases 0
+  const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
+  normaliseDecoder(p);
+  p.Wenc.set(p.Wdec);
+  const g = zerosLike(p);
+  const tensors = [p.Wenc, p.benc, p.Wdec, p.bdec];
+  const grads = [g.Wenc, g.benc, g.Wdec, g.bdec];
+  const m1 = tensors.map((t) => new Float64Array(t.length));
+  const m2 = tensors.map((t) => new Float64Array(t.length));
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  const fired = new Uint8Array(d);
+  let loss = NaN;
+  let resampled = 0;
+  for (let step = 1; step <= cfg.steps; step++) {
+    sampler.fill(xb);
+    hiddenBatch(toy, xb.x, B, H);
+    loss = saeLoss(p, H, B, cfg.l1, g);
+    markFired(p, H, B, fired);
+    const c1 = 1 - b1 ** step;
+    const c2 = 1 - b2 ** step;
+    tensors.forEach((t, q) => {
+      const gq = grads[q];
+      for (let i = 0; i < t.length; i++) {
+        m1[q][i] = b1 * m1[q][i] + (1 - b1) * gq[i];
+        m2[q][i] = b2 * m2[q][i] + (1 - b2) * gq[i] * gq[i];
+        t[i] -= (cfg.lr * (m1[q][i] / c1)) / (Math.sqrt(m2[q][i] / c2) + eps);
+      }
+    });
+    normaliseDecoder(p);
+    if (cfg.resampleEvery && step % cfg.resampleEvery === 0 && step < cfg.steps) {
+      for (let j = 0; j < d; j++) {
+        if (fired[j]) continue;
+        resampled++;
+        for (let k = 0; k < m; k++) p.Wdec[j * m + k] = resample.normal();
+        p.benc[j] = 0;
+      }
+      normaliseDecoder(p);
+      for (let j = 0; j < d; j++) if (!fired[j]) for (let k = 0; k < m; k++) p.Wenc[j * m + k] = p.Wdec[j * m + k];
+      fired.fill(0);
+    }
+  }
+  return { params: p, finalLoss: loss, resampled };
+}
+
+/** Sets fired[j] = 1 for every latent active on some sample of the batch. */
+function markFired(p: SaeParams, H: Float64Array, B: number, fired: Uint8Array): void {
+  const { d, m, Wenc, benc, bdec } = p;
+  for (let j = 0; j < d; j++) {
+    if (fired[j]) continue;
+    for (let b = 0; b < B; b++) {
+      let s = benc[j];
+      for (let k = 0; k < m; k++) s += Wenc[j * m + k] * (H[b * m + k] - bdec[k]);
+      if (s > 0) {
+        fired[j] = 1;
+        break;
+      }
+    }
+  }
+}
+
+/** Latent activations z of one activation vector h (length m). */
+export function saeEncode(p: SaeParams, h: ArrayLike<number>, z = new Float64Array(p.d)): Float64Array {
+  for (let j = 0; j < p.d; j++) {
+    let s = p.benc[j];
+    for (let k = 0; k < p.m; k++) s += p.Wenc[j * p.m + k] * (h[k] - p.bdec[k]);
+    z[j] = s > 0 ? s : 0;
+  }
+  return z;
+}
+
+export interface SaeStats {
+  /** mean number of active latents per sample */
+  l0: number;
+  /** mean over samples of mean_k (ĥ_k − h_k)² */
+  mse: number;
+  /** share of latents never active on the evaluation samples */
+  dead: number;
+}
+
+/** L0, reconstruction error and dead latents of an SAE on fresh activations of its toy model. */
+export function saeStats(sae: SaeParams, toy: Params, inst: InstanceConfig, data: DataConfig, samples: number, label: string): SaeStats {
+  const B = 1024;
+  const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(label));
+  const xb = allocBatch(B, toy.n);
+  const H = new Float64Array(B * toy.m);
+  const z = new Float64Array(sae.d);
+  const alive = new Uint8Array(sae.d);
+  let l0 = 0;
+  let mse = 0;
+  let count = 0;
+  while (count < samples) {
+    sampler.fill(xb);
+    hiddenBatch(toy, xb.x, B, H);
+    const take = Math.min(B, samples - count);
+    for (let b = 0; b < take; b++) {
+      const h = H.subarray(b * toy.m, (b + 1) * toy.m);
+      saeEncode(sae, h, z);
+      let e = 0;
+      for (let k = 0; k < sae.m; k++) {
+        let s = sae.bdec[k];
+        for (let j = 0; j < sae.d; j++) s += sae.Wdec[j * sae.m + k] * z[j];
+        e += (s - h[k]) ** 2;
+      }
+      mse += e / sae.m;
+      for (let j = 0; j < sae.d; j++) if (z[j] > 0) {
+        l0++;
+        alive[j] = 1;
+      }
+    }
+    count += take;
+  }
+  return { l0: l0 / samples, mse: mse / samples, dead: 1 - alive.reduce((a, v) => a + v, 0) / sae.d };
+}
+
+/** For each given feature of the toy model, the largest cosine between its direction W_i and a decoder column. */
+export function recoveryCosines(sae: SaeParams, toy: Params, features: number[]): number[] {
+  return features.map((i) => {
+    let ni = 0;
+    for (let k = 0; k < toy.m; k++) ni += toy.W[i * toy.m + k] ** 2;
+    let best = -1;
+    for (let j = 0; j < sae.d; j++) {
+      let dot = 0;
+      for (let k = 0; k < toy.m; k++) dot += toy.W[i * toy.m + k] * sae.Wdec[j * sae.m + k];
+      best = Math.max(best, dot / Math.sqrt(ni)); // decoder columns are unit length
+    }
+    return best;
+  });
+}
