@@ -111,8 +111,9 @@ export const SWEEP_TOL = {
   snapDeg: 20,
   /** the deformation before the snap: the gap holding feature 4 changes by at least this (degrees) */
   minDeformDeg: 6,
-  /** the branch's median shape at a point needs at least this many of its seeds on the branch */
-  minBranchSeeds: 3,
+  /** a seed is on the best-of-N's branch at a point when all five features are represented and no gap (nor
+   *  the hole gap) differs from the best's by more than this (degrees): other five-feature minima differ by 8–50° */
+  branchDeg: 4,
 } as const;
 
 /** What the sweep looks at in one trained model (rotation-, reflection- and relabelling-invariant). */
@@ -156,8 +157,8 @@ export interface SweepPoint {
   heldOut: number[];
   best: TrainedInstance;
   shape: SweepShape;
-  /** the five-feature branch at this point: how many of the N seeds are on it (all five represented), and
-   *  their median shape (null when none is) */
+  /** the best-of-N's branch at this point: how many of the N seeds are on it (see SWEEP_TOL.branchDeg; the
+   *  best counts itself when it has all five features), and their median shape (null when none is) */
   branch: { seeds: number; shape: SweepShape | null };
 }
 
@@ -173,9 +174,10 @@ export function medianShape(shapes: SweepShape[]): SweepShape | null {
   };
 }
 
-/** The five-feature branch of a point's seeds (see SweepPoint.branch). */
-export function branchOf(group: TrainedInstance[]): SweepPoint['branch'] {
-  const on = group.map((t) => sweepShape(t.params)).filter((s) => s.represented === C5.n);
+/** The seeds of a point on the best's five-feature branch (see SweepPoint.branch). */
+export function branchOf(group: TrainedInstance[], best: SweepShape): SweepPoint['branch'] {
+  const near = (s: SweepShape) => s.represented === C5.n && shapeStep(s, best).deg <= SWEEP_TOL.branchDeg && Math.abs(s.holeGap - best.holeGap) <= SWEEP_TOL.branchDeg;
+  const on = group.map((t) => sweepShape(t.params)).filter(near);
   return { seeds: on.length, shape: medianShape(on) };
 }
 
@@ -187,7 +189,8 @@ export function sweepPoints(instances: TrainedInstance[]): SweepPoint[] {
     const group = instances.slice(a * N, (a + 1) * N);
     const heldOut = group.map((t) => heldOutLoss(t.params, t.config, data, C5.heldOutSamples, `C5/held-out/point=${a}`));
     const best = group[argmin(heldOut)];
-    return { rho, group, heldOut, best, shape: sweepShape(best.params), branch: branchOf(group) };
+    const shape = sweepShape(best.params);
+    return { rho, group, heldOut, best, shape, branch: branchOf(group, shape) };
   });
 }
 
