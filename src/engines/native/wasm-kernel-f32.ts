@@ -30,6 +30,14 @@ const CHUNK = 8;
 /** features per forward tile (4 vectors per sample row) */
 const TILE_F = 16;
 
+/** i32 lanes 0, 1, 2, 3 as little-endian bytes */
+const IOTA = [0, 1, 2, 3].flatMap((v) => [v, 0, 0, 0]);
+/** Row `mask` of the pack table: a swizzle moving the 32-bit lanes set in `mask` to the front, in order. */
+export const packRow = (mask: number): number[] => {
+  const lanes = [0, 1, 2, 3].filter((l) => mask & (1 << l));
+  return [0, 1, 2, 3].flatMap((j) => (j < lanes.length ? [0, 1, 2, 3].map((b) => 4 * lanes[j] + b) : [0x80, 0x80, 0x80, 0x80]));
+};
+
 /** Split vectors [0, Q) into near-equal chunks of at most CHUNK. */
 function chunksOf(Q: number): [number, number][] {
   const nc = Math.ceil(Q / CHUNK);
@@ -58,7 +66,7 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
     ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
     ['imp', 4 * np], ['E', 4 * n * m4], ['D', t.tied ? 0 : 4 * n * m4], ['DT', 4 * m * np], ['bias', 4 * np],
     ['H', 4 * BS * m4], ['S', 4 * 2 * np], ['gb', 4 * np], ['L', 8 * np],
-    ['actRow', 4 * (BS + 1)], ['actI', 4 * (BS * n + 4)], ['actG', 4 * (BS * n + 4)],
+    ['actRow', 4 * (BS + 1)], ['pack', 16 * 16], ['actI', 4 * (BS * n + 4)], ['actG', 4 * (BS * n + 4)],
     ['gD', 4 * n * m4], ['dh', 4 * B * m4],
     // rows of m floats written 4 lanes at a time: the last row's pad lanes land in 4 spare floats
     ['gW', 4 * (n * m + 4)], ['gW2', t.tied ? 0 : 4 * (n * m + 4)],
@@ -240,12 +248,12 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
     // gb_i = gb_i + g_i where active
     ...f.get('i4'), ...f.get('i4'), ...op.v128Load(at.gb), ...f.tee('old'), ...f.get('old'), ...f.get('vg'), ...op.f32x4Add,
     ...f.get('vskip'), ...op.v128Bitselect, ...op.v128Store(at.gb),
-    ...f.get('vskip'), ...op.i32x4Bitmask, ...f.set('bits'),
-    ...range(4).flatMap((lane) => [
-      ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...f.get('i'), ...(lane ? [...c32(lane), ...op.i32Add] : []), ...op.i32Store(at.actI),
-      ...f.get('o'), ...f.get('vg'), ...op.f32x4ExtractLane(lane), ...op.f32Store(at.actG),
-      ...f.get('cnt'), ...f.get('bits'), ...(lane ? [...c32(lane), ...op.i32ShrU] : []), ...c32(1), ...op.i32And, ...c32(1), ...op.i32Xor, ...op.i32Add, ...f.set('cnt'),
-    ]),
+    // append the active lanes' (i, g) to the sample's list: the lanes packed by one swizzle (the pack
+    // table's row for this lane mask), stored 4 at a time; the list grows by the number of active lanes
+    ...c32(15), ...f.get('vskip'), ...op.i32x4Bitmask, ...op.i32Xor, ...f.tee('bits'), ...c32(4), ...op.i32Shl, ...op.v128Load(at.pack), ...f.set('vd'),
+    ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...f.get('vg'), ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actG),
+    ...f.get('o'), ...f.get('i'), ...op.i32x4Splat, ...op.v128Const(IOTA), ...op.i32x4Add, ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actI),
+    ...f.get('cnt'), ...f.get('bits'), ...op.i32Popcnt, ...op.i32Add, ...f.set('cnt'),
   ];
   const feat = (row: 0 | 1): Code => [
     ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * n), ...op.i32Mul, ...c32(at.x), ...op.i32Add, ...f.set('xrow'),
@@ -387,6 +395,7 @@ export class WasmStepperF32 {
     };
     this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
     f32('imp', n).set(importance); // rounded to float32, as the reference's fr(I_i)
+    new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
     this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as () => number;
   }
