@@ -1,11 +1,12 @@
 // One benchmark measurement in a fresh process (so peak RSS is this engine's alone):
 //   tsx bench/child.ts '{"engine":"native","threads":2,"config":"n20-m5","scale":1,"steps":null}'
+// (engine "native-f32": the native engine with float32 arithmetic)
 // prints one line: RESULT {...}
 import { benchConfigs, scalingConfigs } from './configs.js';
 import type { Engine } from '../src/engines/engine.js';
 
 export interface ChildSpec {
-  engine: 'native' | 'tfjs' | 'webgpu';
+  engine: 'native' | 'native-f32' | 'tfjs' | 'webgpu';
   threads?: number;
   config: string;
   scale: number;
@@ -30,9 +31,9 @@ if (!bc) throw new Error(`unknown bench config ${spec.config}`);
 const run = spec.steps ? { ...bc.run, train: { ...bc.run.train, steps: spec.steps } } : bc.run;
 
 let engine: Engine;
-if (spec.engine === 'native') {
+if (spec.engine === 'native' || spec.engine === 'native-f32') {
   const { NativeEngine } = await import('../src/engines/native/index.js');
-  engine = new NativeEngine({ threads: spec.threads });
+  engine = new NativeEngine({ threads: spec.threads, numerics: spec.engine === 'native-f32' ? 'f32' : 'f64' });
 } else if (spec.engine === 'webgpu') {
   const { loadWebGpuEngine } = await import('../src/engines/webgpu/index.js');
   engine = await loadWebGpuEngine();

@@ -1,16 +1,18 @@
-// `npx tsx bench/profile.ts [kind] [n] [m] [batch] [S,S,...]`: where one native instance-step spends its
-// time, phase by phase (WasmStepper.runTimed), on one core; the best of 20 steps after 5 warm-up steps.
+// `npx tsx bench/profile.ts [kind] [n] [m] [batch] [S,S,...] [f64|f32]`: where one native instance-step spends
+// its time, phase by phase (runTimed of WasmStepper, or WasmStepperF32 for the f32 numerics), on one core; the
+// best of 20 steps after 5 warm-up steps.
 import { setupInstance } from '../src/engines/shared.js';
 import { WasmStepper } from '../src/engines/native/wasm-kernel.js';
+import { WasmStepperF32 } from '../src/engines/native/wasm-kernel-f32.js';
 import { AdamW } from '../src/engines/native/adamw.js';
 import { DEFAULT_TRAIN, type ModelKind } from '../src/types.js';
 
-const [kind = 'relu-output', n = '400', m = '30', B = '1024', S = '0,0.9,0.99'] = process.argv.slice(2);
-console.log(`${kind} n=${n} m=${m} batch=${B}: milliseconds per instance-step`);
+const [kind = 'relu-output', n = '400', m = '30', B = '1024', S = '0,0.9,0.99', numerics = 'f64'] = process.argv.slice(2);
+console.log(`${kind} n=${n} m=${m} batch=${B}, ${numerics} numerics: milliseconds per instance-step`);
 for (const sparsity of S.split(',').map(Number)) {
   const model = { kind: kind as ModelKind, n: Number(n), m: Number(m) };
   const s = setupInstance('profile', model, { kind: 'independent' }, { seed: 1, sparsity, importance: Array(model.n).fill(1) });
-  const st = new WasmStepper(s.traits, model.n, model.m, Number(B), s.importance);
+  const st = new (numerics === 'f32' ? WasmStepperF32 : WasmStepper)(s.traits, model.n, model.m, Number(B), s.importance);
   const D = s.traits.tied ? s.params.W : s.params.W2!;
   const tensors = s.traits.tied ? [s.params.W, s.params.b] : [s.params.W, s.params.W2!, s.params.b];
   const grads = s.traits.tied ? [st.grads.gW, st.grads.gb] : [st.grads.gW, st.grads.gW2!, st.grads.gb];

@@ -89,6 +89,9 @@ for (const bc of configs) {
   const variants: [string, () => Measured][] = [];
   variants.push(['native 1 thread', () => runChild({ engine: 'native', threads: 1, config: bc.id, scale })]);
   if (cores > 1) variants.push([`native ${cores} threads`, () => runChild({ engine: 'native', threads: cores, config: bc.id, scale })]);
+  // float32 arithmetic: a separately named engine (its own bits and cache key), not the default
+  variants.push(['native-f32 1 thread', () => runChild({ engine: 'native-f32', threads: 1, config: bc.id, scale })]);
+  if (cores > 1) variants.push([`native-f32 ${cores} threads`, () => runChild({ engine: 'native-f32', threads: cores, config: bc.id, scale })]);
   if (!flag('--no-tfjs')) variants.push(['tfjs', () => runChild({ engine: 'tfjs', config: bc.id, scale, steps: Math.max(10, Math.round(steps / 10)) })]);
   if (torchVersion) {
     variants.push(['PyTorch 1 thread', () => runTorch(bc, 1)]);
@@ -119,7 +122,8 @@ for (const bc of configs) {
 const best = (id: string, prefix: string) =>
   rows.filter((r) => r.config === id && r.variant.startsWith(prefix) && !r.error).sort((a, b) => b.stepsPerSec - a.stepsPerSec)[0];
 const summary = configs.map((bc) => {
-  const nat = best(bc.id, 'native');
+  const nat = best(bc.id, 'native '); // the default, f64-exact engine (not native-f32)
+  const f32 = best(bc.id, 'native-f32');
   const tor = best(bc.id, 'PyTorch');
   let target: number | undefined;
   if (!flag('--scaling') && nat && tor && nat.steps === bc.run.train.steps && tor.steps === bc.run.train.steps) target = 1.05 * Math.max(Math.min(...nat.losses), Math.min(...tor.losses));
@@ -128,6 +132,8 @@ const summary = configs.map((bc) => {
     native: nat && { variant: nat.variant, stepsPerSec: nat.stepsPerSec, maxRssMb: nat.maxRssMb },
     torch: tor && { variant: tor.variant, stepsPerSec: tor.stepsPerSec, maxRssMb: tor.maxRssMb },
     ratio: nat && tor ? nat.stepsPerSec / tor.stepsPerSec : undefined,
+    nativeF32: f32 && { variant: f32.variant, stepsPerSec: f32.stepsPerSec, maxRssMb: f32.maxRssMb },
+    ratioF32: f32 && tor ? f32.stepsPerSec / tor.stepsPerSec : undefined,
     target: target && { loss: target, native: timeTo(nat!, target), torch: timeTo(tor!, target) },
   };
 });
@@ -136,19 +142,20 @@ const pad = (s: string, w: number) => s.padEnd(w);
 const num = (x: number | undefined, d = 1) => (x === undefined ? '-' : x.toFixed(d));
 console.log(`\n${cpus()[0]?.model ?? 'cpu'}, ${cores} cores, node ${process.version}${torchVersion ? `, torch ${torchVersion}` : ''}`);
 console.log(`wasm SIMD peak (f32x4 multiply + add, measured): ${peak.toFixed(1)} GFLOP/s per core. GFLOP/s = 6·B·n·m·instances·steps/s (dense-equivalent).\n`);
-console.log(`${pad('config', 19)}${pad('variant', 20)}${pad('steps', 7)}${pad('seconds', 9)}${pad('steps/s', 10)}${pad('GFLOP/s', 9)}${pad('of peak', 9)}${pad('RSS MB', 8)}`);
+console.log(`${pad('config', 19)}${pad('variant', 22)}${pad('steps', 7)}${pad('seconds', 9)}${pad('steps/s', 10)}${pad('GFLOP/s', 9)}${pad('of peak', 9)}${pad('RSS MB', 8)}`);
 const bcOf = (id: string) => configs.find((c) => c.id === id)!;
 for (const r of rows) {
   const gflops = (r.stepsPerSec * flopsPerStep(bcOf(r.config))) / 1e9;
   const share = r.variant.startsWith('native') ? `${((100 * gflops) / (peak * threadsOf(r))).toFixed(0)}%` : '-';
-  console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 20)}unavailable: ${r.error.slice(0, 100)}`
-    : `${pad(r.config, 19)}${pad(r.variant, 20)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(gflops, 2), 9)}${pad(share, 9)}${pad(num(r.maxRssMb, 0), 8)}`);
+  console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 22)}unavailable: ${r.error.slice(0, 100)}`
+    : `${pad(r.config, 19)}${pad(r.variant, 22)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(gflops, 2), 9)}${pad(share, 9)}${pad(num(r.maxRssMb, 0), 8)}`);
 }
-console.log(`\n${pad('config', 19)}${pad('native/PyTorch', 16)}time to target loss (native vs PyTorch)`);
+console.log(`\n${pad('config', 19)}${pad('native/PyTorch', 16)}${pad('native-f32/PyTorch', 20)}time to target loss (native vs PyTorch)`);
 for (const s of summary) {
   const t = s.target;
   const tt = t ? `loss ${t.loss.toExponential(2)}: ${t.native ? `${t.native.steps} steps ${num(t.native.seconds, 2)} s` : 'not reached'} vs ${t.torch ? `${t.torch.steps} steps ${num(t.torch.seconds, 2)} s` : 'not reached'}` : '-';
-  console.log(`${pad(s.config, 19)}${pad(s.ratio === undefined ? '-' : `${s.ratio.toFixed(2)}x`, 16)}${tt}`);
+  const x = (r: number | undefined) => (r === undefined ? '-' : `${r.toFixed(2)}x`);
+  console.log(`${pad(s.config, 19)}${pad(x(s.ratio), 16)}${pad(x(s.ratioF32), 20)}${tt}`);
 }
 
 for (const line of gpuSummary(rows, configs.map((c) => c.id))) console.log(line);

@@ -15,7 +15,7 @@ import { ReproduceProgress } from './reproduce-progress.js';
 export const reproduceCommand: CommandSpec = {
   name: 'reproduce',
   brief: 'run the claim specs and write the claims report (out/report/<tier>/)',
-  usage: 'tms reproduce [--tier default|paper] [--filter C2[,C8.1,…]] [--engine native|tfjs|webgpu|auto]',
+  usage: 'tms reproduce [--tier default|paper] [--filter C2[,C8.1,…]] [--engine native|native-f32|tfjs|webgpu|auto]',
   summary:
     'Train every claim\'s models and check the claims (the specs in specs/), then write the claims report:\n' +
     'out/report/<tier>/index.html (self-contained) and out/report/<tier>/summary.md. Trained runs are cached in .cache/runs,\n' +

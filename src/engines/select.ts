@@ -1,12 +1,13 @@
-// Engine selection: TMS_ENGINE=native|tfjs|webgpu|auto (default native). `auto` takes the webgpu engine
+// Engine selection: TMS_ENGINE=native|native-f32|tfjs|webgpu|auto (default native; native-f32 is the native
+// engine with float32 arithmetic, its own cache key). `auto` takes the webgpu engine
 // only on a hardware adapter (a software one is slower than native), else a GPU tfjs backend when one
 // loads, else native (the fastest on CPU), and says in one line which adapter it found or why none.
 import type { Engine } from './engine.js';
 import { NativeEngine } from './native/index.js';
 import { envChoice } from '../env.js';
 
-export type EngineName = 'native' | 'tfjs' | 'webgpu' | 'auto';
-export const ENGINE_NAMES: EngineName[] = ['native', 'tfjs', 'webgpu', 'auto'];
+export type EngineName = 'native' | 'native-f32' | 'tfjs' | 'webgpu' | 'auto';
+export const ENGINE_NAMES: EngineName[] = ['native', 'native-f32', 'tfjs', 'webgpu', 'auto'];
 
 /** The engine named by TMS_ENGINE (unset or empty = native); a ConfigError names a bad value. */
 export function engineFromEnv(): EngineName {
@@ -15,6 +16,7 @@ export function engineFromEnv(): EngineName {
 
 export async function getEngine(name: EngineName = engineFromEnv()): Promise<Engine> {
   if (name === 'native') return new NativeEngine();
+  if (name === 'native-f32') return new NativeEngine({ numerics: 'f32' });
   if (name === 'webgpu') {
     // a ConfigError saying what is missing when there is no adapter (the CLI exits 2)
     const { loadWebGpuEngine } = await import('./webgpu/index.js');

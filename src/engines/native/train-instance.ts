@@ -11,6 +11,9 @@ import { addHiddenL1 } from './hidden-l1.js';
 import type { Grads } from './kernel.js';
 import { allocFastWorkspace, fastForwardBackward } from './fast-kernel.js';
 import { WasmStepper, wasmSimdAvailable } from './wasm-kernel.js';
+import { forwardBackwardF32 } from './kernel-f32.js';
+import { allocWorkspace } from './kernel.js';
+import { WasmStepperF32 } from './wasm-kernel-f32.js';
 
 export { LOSS_POINTS } from '../shared.js';
 
@@ -21,7 +24,12 @@ export interface InstanceJob {
   train: TrainConfig;
   inst: InstanceConfig;
   index: number;
+  /** 'f64' (default): kernel.ts's numerics; 'f32': float32 arithmetic (kernel-f32.ts, engine native-f32) */
+  numerics?: Numerics;
 }
+
+/** Which arithmetic a native kernel does: the reference's (float32 stores of double operations) or float32's. */
+export type Numerics = 'f64' | 'f32';
 
 /** A batch buffer, gradient buffers and the kernel that fills the latter from the former. */
 interface Stepper {
@@ -35,7 +43,8 @@ export function kernelKind(): 'js' | 'wasm' {
   return envChoice('TMS_NATIVE_KERNEL', ['js', 'wasm'] as const, wasmSimdAvailable ? 'wasm' : 'js')!;
 }
 
-function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array): Stepper {
+function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array, numerics: Numerics = 'f64'): Stepper {
+  if (numerics === 'f32') return makeStepperF32(t, n, m, B, importance);
   if (kernelKind() === 'wasm') return new WasmStepper(t, n, m, B, importance);
   const batch = allocBatch(B, n);
   const ws = allocFastWorkspace(B, n, m);
@@ -45,12 +54,21 @@ function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance
 
 const copyParams = (p: Params): Params => ({ ...p, W: p.W.slice(), W2: p.W2?.slice(), b: p.b.slice() });
 
+/** The f32 numerics: f32x4 WebAssembly, or its readable reference where SIMD is missing (or TMS_NATIVE_KERNEL=js); same bits. */
+function makeStepperF32(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array): Stepper {
+  if (kernelKind() === 'wasm') return new WasmStepperF32(t, n, m, B, importance);
+  const batch = allocBatch(B, n);
+  const ws = allocWorkspace(B, m);
+  const grads: Grads = { gW: new Float32Array(n * m), gW2: t.tied ? undefined : new Float32Array(n * m), gb: new Float32Array(n) };
+  return { batch, grads, run: (E, D, bias) => forwardBackwardF32(t, n, m, E, D, bias, importance, batch, ws, grads) };
+}
+
 export function trainInstance(job: InstanceJob, onStep?: (step: number) => void): TrainedInstance {
   const { model, train, inst } = job;
   const { n, m } = model;
   // setupInstance + AdamW, or the variant the job carries (src/engines/native/setup.ts)
   const { traits, params, sampler, importance, makeOptimizer } = setupTraining(job);
-  const stepper = makeStepper(traits, n, m, train.batch, importance);
+  const stepper = makeStepper(traits, n, m, train.batch, importance, job.numerics);
   const { batch, grads } = stepper;
   const D = traits.tied ? params.W : params.W2!;
   const tensors = traits.tied ? [params.W, params.b] : [params.W, params.W2!, params.b];

@@ -1,5 +1,5 @@
 // A minimal WebAssembly binary writer: just what wasm-kernel.ts emits (one imported memory, exported
-// functions over i32/f64/v128). Instructions are byte arrays; see the spec's binary format chapter.
+// functions over i32/f64/v128; wasm-kernel-f32.ts adds f32x4). Instructions are byte arrays; see the spec's binary format chapter.
 
 export type Code = number[];
 export const I32 = 0x7f;
@@ -69,6 +69,16 @@ export const op = {
   f64x2RelaxedMadd: simd(0x107),
   f64x2Neg: simd(0xed), f64x2Add: simd(0xf0), f64x2Sub: simd(0xf1), f64x2Mul: simd(0xf2), f64x2Pmax: simd(0xf7),
   f32x4DemoteZero: simd(0x5e), f64x2PromoteLow: simd(0x5f),
+  // float32 lanes (wasm-kernel-f32.ts)
+  f32: (v: number) => { const b = Buffer.alloc(4); b.writeFloatLE(v); return [0x43, ...b]; },
+  v128Const: (bytes: number[]) => simd(0x0c, ...bytes),
+  i8x16Shuffle: (lanes: number[]) => simd(0x0d, ...lanes), i8x16Swizzle: simd(0x0e),
+  i32x4Splat: simd(0x11), i32x4Add: simd(0xae), i32Popcnt: [0x69],
+  load32Splat: (off = 0) => simd(0x09, 2, ...uleb(off)),
+  f32x4Splat: simd(0x13),
+  f32x4Eq: simd(0x41), f32x4Lt: simd(0x43), f32x4Gt: simd(0x44), f32x4Le: simd(0x45),
+  i32x4Bitmask: simd(0xa4),
+  f32x4Abs: simd(0xe0), f32x4Add: simd(0xe4), f32x4Sub: simd(0xe5), f32x4Mul: simd(0xe6), f32x4Pmax: simd(0xeb),
 };
 
 export interface FuncDef {

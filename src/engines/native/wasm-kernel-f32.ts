@@ -1,0 +1,437 @@
+// WebAssembly SIMD version of kernel-f32.ts's forwardBackwardF32, bit-identical to it
+// (tests/native-kernel-f32.test.ts): every multiply and add is an f32x4 instruction, four independent
+// elements per register (four k of one row, or four features of one sample), each element's operations in
+// the reference's order. No FMA, no relaxed SIMD: IEEE float32 arithmetic, the same bits on every machine.
+// Same phases as wasm-kernel.ts, one module per (model traits, n, m, batch), every address a constant:
+//  begin    zeroes the gradient and loss accumulators;
+//  enc      hidden pre-activations of a block of samples, feature-major (each E_i chunk in registers);
+//  fwd      decoder pre-activations in a 2-sample × 16-feature register tile (k in increasing order), then
+//           per sample the loss and output gradients 4 features at a time, branch-free; the active
+//           (b, i, g_bi) go to a per-sample list;
+//  dh       per sample over its active features: dh_b in registers, gD_i in memory (b increasing);
+//  ge       after the last block: gE_i over column i (continuing gD for tied weights), written to gW;
+//  finish   the loss: per-feature double sums, added in increasing i.
+// Rows of m floats are padded to m4 (a multiple of 4; the pad lanes stay 0), feature vectors to np.
+import { setFlagsFromString } from 'node:v8';
+import type { Batch } from '../../data.js';
+import type { ModelTraits } from '../../models.js';
+import type { Grads } from './kernel.js';
+import { F64, I32, op, V128, wasmModule, type Code, type FuncDef } from './wasm-asm.js';
+import { Frame, inc, whileLt } from './wasm-frame.js';
+import { WasmColumns } from './wasm-data.js';
+import { wasmSimdAvailable } from './wasm-kernel.js';
+
+export { wasmSimdAvailable };
+
+/** Samples per block. */
+const BLOCK = 64;
+/** f32x4 accumulators per chunk of a row (at most; a row of m4/4 vectors is split evenly). */
+const CHUNK = 8;
+/** features per forward tile (4 vectors per sample row) */
+const TILE_F = 16;
+
+/** i32 lanes 0, 1, 2, 3 as little-endian bytes */
+const IOTA = [0, 1, 2, 3].flatMap((v) => [v, 0, 0, 0]);
+/** Row `mask` of the pack table: a swizzle moving the 32-bit lanes set in `mask` to the front, in order. */
+export const packRow = (mask: number): number[] => {
+  const lanes = [0, 1, 2, 3].filter((l) => mask & (1 << l));
+  return [0, 1, 2, 3].flatMap((j) => (j < lanes.length ? [0, 1, 2, 3].map((b) => 4 * lanes[j] + b) : [0x80, 0x80, 0x80, 0x80]));
+};
+
+/** Split vectors [0, Q) into near-equal chunks of at most CHUNK. */
+function chunksOf(Q: number): [number, number][] {
+  const nc = Math.ceil(Q / CHUNK);
+  const out: [number, number][] = [];
+  for (let c = 0, c0 = 0; c < nc; c++) {
+    const L = Math.floor(Q / nc) + (c < Q % nc ? 1 : 0);
+    out.push([c0, L]);
+    c0 += L;
+  }
+  return out;
+}
+
+interface Layout {
+  Q: number; m4: number; np: number; F: number; BS: number; size: number;
+  at: Record<string, number>;
+}
+
+function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
+  const Q = Math.ceil(m / 4);
+  const m4 = 4 * Q;
+  const F = n >= TILE_F ? TILE_F : 4 * Math.ceil(n / 4);
+  const np = Math.ceil(n / F) * F;
+  const BS = Math.min(BLOCK, B);
+  const sizes: [string, number][] = [
+    // x gets 16 spare bytes: the last feature group of a sample reads 4 lanes
+    ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
+    ['imp', 4 * np], ['E', 4 * n * m4], ['D', t.tied ? 0 : 4 * n * m4], ['DT', 4 * m * np], ['bias', 4 * np],
+    ['H', 4 * BS * m4], ['S', 4 * 2 * np], ['gb', 4 * np], ['L', 8 * np],
+    ['actRow', 4 * (BS + 1)], ['pack', 16 * 16], ['actI', 4 * (BS * n + 4)], ['actG', 4 * (BS * n + 4)],
+    ['gD', 4 * n * m4], ['dh', 4 * B * m4],
+    // rows of m floats written 4 lanes at a time: the last row's pad lanes land in 4 spare floats
+    ['gW', 4 * (n * m + 4)], ['gW2', t.tied ? 0 : 4 * (n * m + 4)],
+  ];
+  const at: Record<string, number> = {};
+  let end = 0;
+  for (const [name, bytes] of sizes) {
+    at[name] = end;
+    end += Math.ceil(bytes / 16) * 16;
+  }
+  if (t.tied) at.D = at.E;
+  return { Q, m4, np, F, BS, size: end, at };
+}
+
+const c32 = (v: number): Code => op.i32(v);
+const each = <X>(xs: X[], g: (x: X, k: number) => Code): Code => xs.flatMap(g);
+const range = (k: number) => Array.from({ length: k }, (_, j) => j);
+type Fn = Omit<FuncDef, 'name' | 'results'>;
+const fn = (f: Frame, body: Code): Fn => ({ params: f.params, locals: f.locals, body });
+const add = op.f32x4Add, mul = op.f32x4Mul;
+/** acc + x·y in float32: the product rounded, then the sum (two instructions, never fused) */
+const madd = (acc: Code, x: Code, y: Code): Code => [...acc, ...x, ...y, ...mul, ...add];
+function vecLocals(f: Frame, prefix: string, k: number): void {
+  for (let j = 0; j < k; j++) f.local(`${prefix}${j}`, V128);
+}
+/** `for (q = 0; q < bytes; q += 16) mem[base + q] = 0` */
+const zero = (f: Frame, base: number, bytes: Code): Code => [
+  ...c32(0), ...f.set('q'),
+  ...whileLt(f, 'q', bytes, [...f.get('q'), ...op.v128Zero, ...op.v128Store(base), ...inc(f, 'q', 16)]),
+];
+
+// Function indices (the order of the module's function list below).
+const BEGIN = 1, ENC = 2, FWD = 3, DH = 4, GE = 5, FINISH = 6;
+
+/** run() → Σ loss terms: every phase in order. */
+function runFn(L: Layout, B: number): Fn {
+  const f = new Frame();
+  for (const l of ['b0', 'nb']) f.local(l, I32);
+  const { BS } = L;
+  return fn(f, [
+    ...op.call(BEGIN),
+    ...whileLt(f, 'b0', c32(B), [
+      // nb = min(BS, B − b0)
+      ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...op.i32LtU, ...op.select, ...f.set('nb'),
+      ...f.get('b0'), ...f.get('nb'), ...op.call(ENC),
+      ...f.get('b0'), ...f.get('nb'), ...op.call(FWD),
+      ...f.get('b0'), ...f.get('nb'), ...op.call(DH),
+      ...inc(f, 'b0', BS),
+    ]),
+    ...op.call(GE),
+    ...op.call(FINISH),
+  ]);
+}
+
+/** begin(): zero gD, gb and the loss sums; cur[i] = colPtr[i] (where column i's next block starts). */
+function beginFn(L: Layout, n: number): Fn {
+  const { at, m4, np } = L;
+  const f = new Frame();
+  f.local('q', I32);
+  return fn(f, [
+    ...zero(f, at.gD, c32(4 * n * m4)), ...zero(f, at.gb, c32(4 * np)), ...zero(f, at.L, c32(8 * np)),
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(4 * n), [...f.get('q'), ...f.get('q'), ...op.i32Load(at.colPtr), ...op.i32Store(at.cur), ...inc(f, 'q', 4)]),
+  ]);
+}
+
+/** finish() → Σ_i L_i, features in increasing i (double). */
+function finishFn(L: Layout, n: number): Fn {
+  const f = new Frame();
+  f.local('q', I32);
+  f.local('loss', F64);
+  return fn(f, [
+    ...whileLt(f, 'q', c32(8 * n), [...f.get('loss'), ...f.get('q'), ...op.f64Load(L.at.L), ...op.f64Add, ...f.set('loss'), ...inc(f, 'q', 8)]),
+    ...f.get('loss'),
+  ]);
+}
+
+/** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
+function encFn(t: ModelTraits, L: Layout, n: number): Fn {
+  const { at, m4, Q } = L;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  for (const l of ['q', 'i', 'j', 'jj', 'je', 'bend', 'r', 'hr', 'o']) f.local(l, I32);
+  f.local('v', V128);
+  vecLocals(f, 'e', CHUNK);
+  const chunkLoop = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.E + 16 * (c0 + l)), ...f.set(`e${l}`)]),
+    ...f.get('j'), ...f.set('jj'),
+    ...op.block, ...op.loop,
+    ...f.get('jj'), ...f.get('je'), ...op.i32GeU, ...op.brIf(1),
+    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...f.tee('r'), ...f.get('bend'), ...op.i32GeU, ...op.brIf(1),
+    ...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(4 * m4), ...op.i32Mul, ...f.set('hr'),
+    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.load32Splat(at.vals), ...f.set('v'),
+    // h_k = h_k + v · E_ik (float32)
+    ...each(range(len), (l) => [
+      ...f.get('hr'), ...madd([...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)),
+      ...op.v128Store(at.H + 16 * (c0 + l)),
+    ]),
+    ...inc(f, 'jj', 1), ...op.br(0), ...op.end, ...op.end,
+  ];
+  return fn(f, [
+    ...zero(f, at.H, [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul]),
+    ...f.get('b0'), ...f.get('nb'), ...op.i32Add, ...f.set('bend'),
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.cur), ...f.set('j'),
+      ...f.get('q'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
+      ...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('o'),
+      ...each(chunksOf(Q), chunkLoop),
+      ...f.get('q'), ...f.get('jj'), ...op.i32Store(at.cur),
+      ...inc(f, 'i', 1),
+    ]),
+    // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
+    ...(t.hiddenRelu ? [
+      ...c32(0), ...f.set('q'),
+      ...whileLt(f, 'q', [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul], [
+        ...f.get('q'), ...op.v128Zero, ...f.get('q'), ...op.v128Load(at.H), ...op.f32x4Pmax, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
+    ] : []),
+  ]);
+}
+
+/** fwd(b0, nb): decoder pre-activations, loss sums and output gradients of the block. */
+function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
+  const { at, m4, np, F } = L;
+  const T = F / 4;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  for (const l of ['r', 'q', 'o', 'ha', 'hk', 'he', 'xrow', 'cnt', 'i', 'i4', 'i8', 'bits']) f.local(l, I32);
+  for (const l of ['h0', 'h1', 'd', 'vs', 'vy', 'vd', 'vw', 'vt', 'vg', 'vskip', 'vc', 'old']) f.local(l, V128);
+  vecLocals(f, 'a', 2 * T);
+  const tile = (rows: 1 | 2): Code => [
+    ...f.get('r'), ...c32(4 * m4), ...op.i32Mul, ...c32(at.H), ...op.i32Add, ...f.set('ha'),
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(4 * np), [
+      ...each(range(T), (s) => [
+        ...f.get('q'), ...op.v128Load(at.bias + 16 * s), ...f.set(`a${s}`),
+        ...(rows === 2 ? [...f.get(`a${s}`), ...f.set(`a${T + s}`)] : []),
+      ]),
+      ...f.get('q'), ...c32(at.DT), ...op.i32Add, ...f.set('o'),
+      ...f.get('ha'), ...f.set('hk'), ...f.get('ha'), ...c32(4 * m), ...op.i32Add, ...f.set('he'),
+      // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (a loop: unrolled, the compiler
+      // hoists the loads and spills the accumulators)
+      ...whileLt(f, 'hk', f.get('he'), [
+        ...f.get('hk'), ...op.load32Splat(0), ...f.set('h0'),
+        ...(rows === 2 ? [...f.get('hk'), ...op.load32Splat(4 * m4), ...f.set('h1')] : []),
+        ...each(range(T), (s) => [
+          ...f.get('o'), ...op.v128Load(16 * s), ...f.set('d'),
+          ...madd(f.get(`a${s}`), f.get('d'), f.get('h0')), ...f.set(`a${s}`),
+          ...(rows === 2 ? [...madd(f.get(`a${T + s}`), f.get('d'), f.get('h1')), ...f.set(`a${T + s}`)] : []),
+        ]),
+        ...inc(f, 'hk', 4), ...inc(f, 'o', 4 * np),
+      ]),
+      ...each(range(T), (s) => [...f.get('q'), ...f.get(`a${s}`), ...op.v128Store(at.S + 16 * s)]),
+      ...(rows === 2 ? each(range(T), (s) => [...f.get('q'), ...f.get(`a${T + s}`), ...op.v128Store(at.S + 4 * np + 16 * s)]) : []),
+      ...inc(f, 'q', 4 * F),
+    ]),
+  ];
+  // Loss and output gradient of features i..i+3 of sample r (pre-activations in S row `row`), branch-free:
+  // a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
+  const c = Math.fround(2 / (B * n));
+  const group = (row: 0 | 1, pad: number): Code => [
+    ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('i4'), ...op.v128Load(at.S + 4 * np * row), ...f.set('vs'),
+    ...f.get('xrow'), ...f.get('i4'), ...op.i32Add, ...op.v128Load(), ...(t.absTarget ? op.f32x4Abs : []), ...f.set('vy'),
+    // out = s < 0 ? 0 : s; diff = out − y; w = I_i diff; loss term w·diff
+    ...(t.outputRelu ? [...op.v128Zero, ...f.get('vs'), ...f.get('vs'), ...op.v128Zero, ...op.f32x4Lt, ...op.v128Bitselect] : f.get('vs')),
+    ...f.get('vy'), ...op.f32x4Sub, ...f.set('vd'),
+    ...f.get('i4'), ...op.v128Load(at.imp), ...f.get('vd'), ...op.f32x4Mul, ...f.tee('vw'),
+    ...f.get('vd'), ...op.f32x4Mul, ...f.set('vt'),
+    // L_i += term (double), lanes 0–1 then 2–3
+    ...f.get('i4'), ...c32(1), ...op.i32Shl, ...f.tee('i8'),
+    ...f.get('i8'), ...op.v128Load(at.L), ...f.get('vt'), ...op.f64x2PromoteLow, ...op.f64x2Add, ...op.v128Store(at.L),
+    ...f.get('i8'), ...f.get('i8'), ...op.v128Load(at.L + 16),
+    ...f.get('vt'), ...f.get('vt'), ...op.i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15]), ...op.f64x2PromoteLow,
+    ...op.f64x2Add, ...op.v128Store(at.L + 16),
+    // g = c·w; skipped where g = 0, s ≤ 0 (output ReLU) or a pad lane
+    ...f.get('vc'), ...f.get('vw'), ...op.f32x4Mul, ...f.tee('vg'), ...op.v128Zero, ...op.f32x4Eq,
+    ...(t.outputRelu ? [...f.get('vs'), ...op.v128Zero, ...op.f32x4Le, ...op.v128Or] : []),
+    ...(pad ? [...op.v128Const(range(16).map((b) => (b >= 4 * (4 - pad) ? 0xff : 0))), ...op.v128Or] : []),
+    ...f.set('vskip'),
+    // gb_i = gb_i + g_i where active
+    ...f.get('i4'), ...f.get('i4'), ...op.v128Load(at.gb), ...f.tee('old'), ...f.get('old'), ...f.get('vg'), ...op.f32x4Add,
+    ...f.get('vskip'), ...op.v128Bitselect, ...op.v128Store(at.gb),
+    // append the active lanes' (i, g) to the sample's list: the lanes packed by one swizzle (the pack
+    // table's row for this lane mask), stored 4 at a time; the list grows by the number of active lanes
+    ...c32(15), ...f.get('vskip'), ...op.i32x4Bitmask, ...op.i32Xor, ...f.tee('bits'), ...c32(4), ...op.i32Shl, ...op.v128Load(at.pack), ...f.set('vd'),
+    ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...f.get('vg'), ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actG),
+    ...f.get('o'), ...f.get('i'), ...op.i32x4Splat, ...op.v128Const(IOTA), ...op.i32x4Add, ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actI),
+    ...f.get('cnt'), ...f.get('bits'), ...op.i32Popcnt, ...op.i32Add, ...f.set('cnt'),
+  ];
+  const feat = (row: 0 | 1): Code => [
+    ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * n), ...op.i32Mul, ...c32(at.x), ...op.i32Add, ...f.set('xrow'),
+    ...c32(0), ...f.set('i'),
+    ...whileLt(f, 'i', c32(n - (n % 4)), [...group(row, 0), ...inc(f, 'i', 4)]),
+    ...(n % 4 ? group(row, 4 - (n % 4)) : []),
+    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
+  ];
+  return fn(f, [
+    ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
+    ...op.f32(c), ...op.f32x4Splat, ...f.set('vc'),
+    ...op.block, ...op.loop,
+    ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32GeU, ...op.brIf(1),
+    ...tile(2), ...feat(0), ...inc(f, 'r', 1), ...feat(1), ...inc(f, 'r', 1),
+    ...op.br(0), ...op.end, ...op.end,
+    ...f.get('r'), ...f.get('nb'), ...op.i32LtU, ...op.if, ...tile(1), ...feat(0), ...op.end,
+  ]);
+}
+
+/** dh(b0, nb): over each sample's active features (increasing i): dh_b += g_bi D_i (then ReLU-masked), gD_i += g_bi h_b. */
+function dhFn(t: ModelTraits, L: Layout): Fn {
+  const { at, m4, Q } = L;
+  const f = new Frame();
+  for (const p of ['b0', 'nb']) f.param(p, I32);
+  for (const l of ['r', 'p', 'pe', 'q', 'o', 'hr', 'dr']) f.local(l, I32);
+  f.local('g', V128);
+  vecLocals(f, 'a', CHUNK);
+  const chunk = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => [...op.v128Zero, ...f.set(`a${l}`)]),
+    ...f.get('p'), ...f.set('q'),
+    ...whileLt(f, 'q', f.get('pe'), [
+      ...f.get('q'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...op.load32Splat(at.actG), ...f.set('g'),
+      ...f.get('o'), ...op.i32Load(at.actI), ...c32(4 * m4), ...op.i32Mul, ...f.set('o'),
+      ...each(range(len), (l) => [...madd(f.get(`a${l}`), f.get('g'), [...f.get('o'), ...op.v128Load(at.D + 16 * (c0 + l))]), ...f.set(`a${l}`)]),
+      // gD_i += g h_b, in memory: samples come in increasing b, as in the reference
+      ...each(range(len), (l) => [
+        ...f.get('o'), ...madd([...f.get('o'), ...op.v128Load(at.gD + 16 * (c0 + l))], f.get('g'), [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))]),
+        ...op.v128Store(at.gD + 16 * (c0 + l))]),
+      ...inc(f, 'q', 1),
+    ]),
+    ...each(range(len), (l) => [
+      ...f.get('dr'), ...f.get(`a${l}`),
+      ...(t.hiddenRelu ? [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...op.v128Zero, ...op.f32x4Gt, ...op.v128And] : []),
+      ...op.v128Store(at.dh + 16 * (c0 + l)),
+    ]),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'r', f.get('nb'), [
+      ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.actRow), ...f.set('p'),
+      ...f.get('q'), ...op.i32Load(at.actRow + 4), ...f.set('pe'),
+      ...f.get('r'), ...c32(4 * m4), ...op.i32Mul, ...f.set('hr'),
+      ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * m4), ...op.i32Mul, ...f.set('dr'),
+      ...each(chunksOf(Q), chunk),
+      ...inc(f, 'r', 1),
+    ]),
+  ]);
+}
+
+/** ge(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
+function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
+  const { at, m4, Q } = L;
+  const f = new Frame();
+  for (const l of ['i', 'j', 'j0', 'je', 'hb', 'og', 'ow']) f.local(l, I32);
+  f.local('v', V128);
+  vecLocals(f, 'a', CHUNK);
+  const chunk = ([c0, len]: [number, number]): Code => [
+    ...each(range(len), (l) => (t.tied ? [...f.get('og'), ...op.v128Load(at.gD + 16 * (c0 + l))] : op.v128Zero).concat(f.set(`a${l}`))),
+    ...f.get('j0'), ...f.set('j'),
+    ...whileLt(f, 'j', f.get('je'), [
+      ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.load32Splat(at.vals), ...f.set('v'),
+      ...f.get('j'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...c32(4 * m4), ...op.i32Mul, ...f.set('hb'),
+      ...each(range(len), (l) => [...madd(f.get(`a${l}`), f.get('v'), [...f.get('hb'), ...op.v128Load(at.dh + 16 * (c0 + l))]), ...f.set(`a${l}`)]),
+      ...inc(f, 'j', 1),
+    ]),
+    // rows of m floats, 4 lanes per store: a row's pad lanes land on the next row's first slots (written
+    // later) or on the spare floats after the array
+    ...each(range(len), (l) => [...f.get('ow'), ...f.get(`a${l}`), ...op.v128Store(at.gW + 16 * (c0 + l))]),
+    ...(t.tied ? [] : each(range(len), (l) => [...f.get('ow'), ...f.get('og'), ...op.v128Load(at.gD + 16 * (c0 + l)), ...op.v128Store(at.gW2 + 16 * (c0 + l))])),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('j'), ...op.i32Load(at.colPtr), ...f.set('j0'),
+      ...f.get('j'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
+      ...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('og'),
+      ...f.get('i'), ...c32(4 * m), ...op.i32Mul, ...f.set('ow'),
+      ...each(chunksOf(Q), chunk),
+      ...inc(f, 'i', 1),
+    ]),
+  ]);
+}
+
+// Optimising compiler up front (see wasm-kernel.ts): a kernel called once per step would otherwise run
+// baseline code for many steps.
+setFlagsFromString('--no-wasm-dynamic-tiering');
+
+const modules = new Map<string, WebAssembly.Module>();
+function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module {
+  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}`;
+  let mod = modules.get(key);
+  if (!mod) {
+    const funcs: FuncDef[] = [
+      { name: 'run', results: [F64], ...runFn(L, B) },
+      { name: 'begin', results: [], ...beginFn(L, n) },
+      { name: 'enc', results: [], ...encFn(t, L, n) },
+      { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B) },
+      { name: 'dh', results: [], ...dhFn(t, L) },
+      { name: 'ge', results: [], ...geFn(t, L, n, m) },
+      { name: 'finish', results: [F64], ...finishFn(L, n) },
+    ];
+    modules.set(key, (mod = new WebAssembly.Module(wasmModule(funcs, 1))));
+  }
+  return mod;
+}
+
+/**
+ * One instance's f32 training step on WebAssembly: the batch and the gradients live in its memory (the
+ * sampler fills `batch`, AdamW reads `grads`), so nothing is copied but the weights, O(n·m) per step.
+ */
+export class WasmStepperF32 {
+  readonly batch: Batch;
+  readonly grads: Grads;
+  private readonly L: Layout;
+  private readonly f32: Float32Array;
+  private readonly runFn: () => number;
+  /** the module's functions, one per phase (run calls the others; exposed for profiling) */
+  readonly phases: WebAssembly.Exports;
+
+  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array) {
+    const L = (this.L = layout(t, n, m, B));
+    const { at } = L;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
+    const buf = memory.buffer;
+    const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
+    const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
+    this.f32 = new Float32Array(buf);
+    this.batch = {
+      B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
+      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }),
+    };
+    this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
+    f32('imp', n).set(importance); // rounded to float32, as the reference's fr(I_i)
+    new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
+    this.runFn = this.phases.run as () => number;
+  }
+
+  /** forwardBackwardF32 on the current batch: gradients into `grads`, returns the loss. */
+  run(E: Float32Array, D: Float32Array, bias: Float32Array): number {
+    this.writeWeights(E, D, bias);
+    return this.runFn() / (this.B * this.n);
+  }
+
+  /** Weights: E (and D when untied) feature-major with rows padded to m4, DT k-major with columns padded to np. */
+  private writeWeights(E: Float32Array, D: Float32Array, bias: Float32Array): void {
+    const { n, m, f32, L, t } = this;
+    const { m4, np, at } = L;
+    const e0 = at.E / 4, d0 = at.D / 4, t0 = at.DT / 4;
+    for (let i = 0; i < n; i++) {
+      f32.set(E.subarray(i * m, i * m + m), e0 + i * m4);
+      if (!t.tied) f32.set(D.subarray(i * m, i * m + m), d0 + i * m4);
+      for (let k = 0; k < m; k++) f32[t0 + k * np + i] = D[i * m + k];
+    }
+    f32.set(bias, at.bias / 4);
+  }
+
+  /** run(), phase by phase from JS, each timed (milliseconds added into `ms`): same loss and gradients. */
+  runTimed(E: Float32Array, D: Float32Array, bias: Float32Array, ms: Record<string, number>): number {
+    const { n, B, L } = this;
+    const x = this.phases as Record<string, (...a: number[]) => number>;
+    const time = <R>(k: string, g: () => R): R => { const t0 = performance.now(); const r = g(); ms[k] = (ms[k] ?? 0) + performance.now() - t0; return r; };
+    time('weights', () => { this.writeWeights(E, D, bias); x.begin(); });
+    for (let b0 = 0; b0 < B; b0 += L.BS) {
+      const nb = Math.min(L.BS, B - b0);
+      time('enc', () => x.enc(b0, nb));
+      time('fwd', () => x.fwd(b0, nb));
+      time('dh', () => x.dh(b0, nb));
+    }
+    time('ge', () => x.ge());
+    return x.finish() / (B * n);
+  }
+}
