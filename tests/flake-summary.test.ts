@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeSaved, summaryTable, suiteTotal, SUITE_TARGET, type Saved } from '../scripts/flake-summary.js';
+import { mergeSaved, summaryTable, suiteTotal, SUITE_TARGET, withUnchecked, type Saved } from '../scripts/flake-summary.js';
 import { parsePercent, parseSummary } from '../scripts/lib/summary-markdown.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +67,20 @@ describe('re-reading a rendered summary', () => {
     const saved = parseSummary(doc);
     expect(saved.length).toBeGreaterThanOrEqual(9);
     expect(doc).toContain(`${summaryTable(saved)}\n\n${suiteTotal(saved).line}\n`);
+  });
+
+  it('a spec of specs/ with no flake result is listed as not checked, counts as 100%, and reads back as such', () => {
+    const row = (spec: string): Saved => ({ spec, K: 20, tallies: [{ id: 'X.1', passes: 20, runs: 20 }, { id: '(spec)', passes: 20, runs: 20 }], models: [{ id: 'X.1', bound: 1e-4, unmodelled: 0, otherFailures: [], complete: true }], offsetCheck: { ok: true, repeated: [], shared: [], empty: [], exempt: {} } as never });
+    const saved = withUnchecked([row('specs/a.spec.ts')], ['specs/a.spec.ts', 'specs/new.spec.ts']);
+    expect(saved.map((s) => [s.spec, s.unchecked ?? false])).toEqual([['specs/a.spec.ts', false], ['specs/new.spec.ts', true]]);
+    const table = summaryTable(saved);
+    expect(table).toContain('| new.spec.ts | **not checked** | – | no bound: no flake check yet (counted as 100%) | | ✗ |');
+    const total = suiteTotal(saved);
+    expect(total.bound).toBe(1);
+    expect(total.line).toContain('no flake check yet: new');
+    const back = parseSummary(`${table}\n`);
+    expect(back.find((s) => s.spec === 'specs/new.spec.ts')?.unchecked).toBe(true);
+    expect(summaryTable(back)).toContain('**not checked**');
   });
 
   it('a re-checked spec replaces its row of the earlier summary; the other specs keep theirs, in order', () => {

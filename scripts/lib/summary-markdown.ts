@@ -23,6 +23,10 @@ export function parseSummary(markdown: string): Saved[] {
     const [passes, runs] = passesK.split('/').map(Number);
     const s: Saved = out.get(spec) ?? { spec: `specs/${spec}`, K: runs || 0, tallies: [], models: [], marginSites: [] };
     out.set(spec, s);
+    if (test === '**not checked**') {
+      s.unchecked = true;
+      continue;
+    }
     if (test === '**refused**') {
       Object.assign(s, { refused: true, offsetCheck: { ok: false, reason: bound.replace(/^no bound: /, ''), repeated: [], shared: [], empty: [], exempt: {} } });
       continue;
