@@ -15,7 +15,8 @@ export interface TegumSetup {
 }
 
 /** Where each product forms (trial sweeps over S, n = 5…12 in m = 3, 8…20 in m = 4…10; why: docs/design/c9.md).
- *  In m = 3 five features never formed the triangular bipyramid: it forms as part of n = 8 in m = 4. */
+ *  Five features in m = 3 mostly form a square pyramid and sometimes the triangular bipyramid, which also forms
+ *  inside eight features in m = 4: C9.3 pools both setups. */
 export const TEGUM_SETUPS: TegumSetup[] = [
   { name: 'octahedron', n: 6, m: 3, sparsities: [0.9] },
   { name: 'pentagonal-bipyramid', n: 7, m: 3, sparsities: [0.85, 0.9] },
@@ -34,7 +35,7 @@ export const C9 = {
   title: 'Tegum products and scaling',
   ...shape,
   seeds: seedList(seedsUpTo(shape.tegumSeeds)),
-  /** the triangular bipyramid forms in ≈ 40% of seeds (trial runs), so it gets more */
+  /** the triangular bipyramid forms in ≈ 20% of seeds (n = 5, m = 3 and n = 8, m = 4), so those setups get more */
   bipyramidSeeds: seedList(seedsUpTo(shape.bipyramidSeeds)),
   /** the scaling runs: n ∈ ns at m ∈ ms, one sparsity (n ≫ m, and n ≫ the features learned) */
   ms: [5, 10],
@@ -43,7 +44,7 @@ export const C9 = {
   /** a feature is learned when ‖W_i‖ > this (as in C4) */
   learned: 0.5,
   tegumRun(s: TegumSetup): RunConfig {
-    const seeds = s.name === 'triangular-bipyramid' ? this.bipyramidSeeds : this.seeds;
+    const seeds = s.name === 'triangular-bipyramid' || s.name === 'square-pyramid' ? this.bipyramidSeeds : this.seeds;
     return {
       namespace: 'C9.tegum',
       model: { kind: 'relu-output', n: s.n, m: s.m },
