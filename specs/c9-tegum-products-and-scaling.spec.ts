@@ -138,7 +138,7 @@ defineClaim({
       check: ({ scale }, record) => {
         const rows = C9.ns.flatMap((n) => C9.scaleSeeds.map((seed, s) => ({ n, seed, ratio: learned(scale(n, 10)[s]) / learned(scale(n, 5)[s]) })));
         const pooled = mean(rows.map((r) => r.ratio));
-        record({ what: 'features learned at m = 10 / at m = 5, per (n, seed); mean', value: { perSeed: rows.map((r) => [r.n, r.seed, r2(r.ratio)]), mean: pooled }, paper: 'doubling m doubles it (2×) — measured more than 2×', tolerance: `per seed in [${M_RATIO.join(', ')}]; mean in [${M_RATIO_MEAN.join(', ')}]` });
+        record({ what: 'features learned at m = 10 / at m = 5, per (n, seed); mean', value: { perSeed: rows.map((r) => [r.n, r.seed, r2(r.ratio)]), mean: pooled }, paper: 'doubling m doubles the count (2×) — measured more than 2×', tolerance: `per seed in [${M_RATIO.join(', ')}]; mean in [${M_RATIO_MEAN.join(', ')}]` });
         expect(rows.map((r) => verdict(r.seed, r.ratio >= M_RATIO[0] && r.ratio <= M_RATIO[1], `n = ${r.n}: ratio ${r.ratio.toFixed(2)}`))).toHoldForMostSeeds();
         expect(pooled).toBeAtLeast(M_RATIO_MEAN[0]);
         expect(pooled).toBeAtMost(M_RATIO_MEAN[1]);
