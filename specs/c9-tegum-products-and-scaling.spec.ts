@@ -26,7 +26,7 @@ import { mean } from '../src/stats/summary.js';
  *  form a different 7-point arrangement, a local minimum) */
 const PENTAGONAL_SHARE = 0.5;
 /** C9.3: models (n = 5, m = 3 and n = 8, m = 4; C9.bipyramidSeeds each) that must contain a triangular bipyramid
- *  (trial runs: 2 of 10 and 5 of 30; at a rate of 0.18, P(≤ 2 of 60) ≈ 7e-4) */
+ *  (the committed seeds: 2 + 5 of 30 each at first, a rate of 0.12: P(≤ 2 of 120) ≈ 5e-5) */
 const TRIANGULAR_MIN = 3;
 /** C9.5: per seed, the features learned at the largest n over those at the smallest, at least this (trial: 0.84–0.97) */
 const N_RATIO_MIN = 0.75;

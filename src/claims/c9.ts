@@ -26,8 +26,8 @@ export const TEGUM_SETUPS: TegumSetup[] = [
 
 const shape = byTier({
   // Tiny models: short training at batch 256 converges (trial runs: the same products at 4,000 and 8,000 steps).
-  default: { tegumSteps: 6_000, tegumBatch: 256, tegumSeeds: 10, bipyramidSeeds: 30, scaleSteps: 5_000, scaleBatch: 256, ns: [50, 100, 200], scaleSeeds: [1, 2, 3] },
-  paper: { tegumSteps: 10_000, tegumBatch: 1024, tegumSeeds: 20, bipyramidSeeds: 40, scaleSteps: 10_000, scaleBatch: 1024, ns: [100, 200, 400], scaleSeeds: [1, 2, 3] },
+  default: { tegumSteps: 6_000, tegumBatch: 256, tegumSeeds: 10, bipyramidSeeds: 60, scaleSteps: 5_000, scaleBatch: 256, ns: [50, 100, 200], scaleSeeds: [1, 2, 3] },
+  paper: { tegumSteps: 10_000, tegumBatch: 1024, tegumSeeds: 20, bipyramidSeeds: 60, scaleSteps: 10_000, scaleBatch: 1024, ns: [100, 200, 400], scaleSeeds: [1, 2, 3] },
 });
 
 export const C9 = {
