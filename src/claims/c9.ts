@@ -1,0 +1,65 @@
+// Claim 9 : tegum products and scaling, in C4's uniform setup (ReLU output, all importances 1).
+// (a) Small models whose features form named tegum products; (b) how many features are learned as n and m grow.
+import type { RunConfig } from '../types.js';
+import { DEFAULT_TRAIN } from '../types.js';
+import { byTier } from '../tier.js';
+import { seedList, seedsUpTo } from './seeds.js';
+import type { TegumName } from '../metrics/tegum.js';
+
+/** One tegum setup: n features in m dims at feature probability 1 − S, where trial sweeps found `name` forming. */
+export interface TegumSetup {
+  name: TegumName;
+  n: number;
+  m: number;
+  sparsities: number[];
+}
+
+/** Where each product forms (trial sweeps over S, n = 5…12 in m = 3, 8…20 in m = 4…10; why: docs/design/c9.md).
+ *  Five features in m = 3 mostly form a square pyramid and sometimes the triangular bipyramid, which also forms
+ *  inside eight features in m = 4: C9.3 pools both setups. */
+export const TEGUM_SETUPS: TegumSetup[] = [
+  { name: 'octahedron', n: 6, m: 3, sparsities: [0.9] },
+  { name: 'pentagonal-bipyramid', n: 7, m: 3, sparsities: [0.85, 0.9] },
+  { name: 'triangular-bipyramid', n: 8, m: 4, sparsities: [0.4] },
+  { name: 'square-pyramid', n: 5, m: 3, sparsities: [0.9] },
+];
+
+const shape = byTier({
+  // Tiny models: short training at batch 256 converges (trial runs: the same products at 4,000 and 8,000 steps).
+  default: { tegumSteps: 6_000, tegumBatch: 256, tegumSeeds: 10, bipyramidSeeds: 60, scaleSteps: 5_000, scaleBatch: 256, ns: [50, 100, 200], scaleSeeds: [1, 2, 3] },
+  paper: { tegumSteps: 10_000, tegumBatch: 1024, tegumSeeds: 20, bipyramidSeeds: 60, scaleSteps: 10_000, scaleBatch: 1024, ns: [100, 200, 400], scaleSeeds: [1, 2, 3] },
+});
+
+export const C9 = {
+  id: 'C9',
+  title: 'Tegum products and scaling',
+  ...shape,
+  seeds: seedList(seedsUpTo(shape.tegumSeeds)),
+  /** the triangular bipyramid forms in ≈ 20% of seeds (n = 5, m = 3 and n = 8, m = 4), so those setups get more */
+  bipyramidSeeds: seedList(seedsUpTo(shape.bipyramidSeeds)),
+  /** the scaling runs: n ∈ ns at m ∈ ms, one sparsity (n ≫ m, and n ≫ the features learned) */
+  ms: [5, 10],
+  scaleSparsity: 0.9,
+  scaleSeeds: seedList(shape.scaleSeeds),
+  /** a feature is learned when ‖W_i‖ > this (as in C4) */
+  learned: 0.5,
+  tegumRun(s: TegumSetup): RunConfig {
+    const seeds = s.name === 'triangular-bipyramid' || s.name === 'square-pyramid' ? this.bipyramidSeeds : this.seeds;
+    return {
+      namespace: 'C9.tegum',
+      model: { kind: 'relu-output', n: s.n, m: s.m },
+      data: { kind: 'independent' },
+      train: { ...DEFAULT_TRAIN, steps: this.tegumSteps, batch: this.tegumBatch },
+      instances: s.sparsities.flatMap((sparsity) => seeds.map((seed) => ({ sparsity, importance: new Array(s.n).fill(1), seed }))),
+    };
+  },
+  scaleRun(n: number, m: number): RunConfig {
+    return {
+      namespace: 'C9.scaling',
+      model: { kind: 'relu-output', n, m },
+      data: { kind: 'independent' },
+      train: { ...DEFAULT_TRAIN, steps: this.scaleSteps, batch: this.scaleBatch },
+      instances: this.scaleSeeds.map((seed) => ({ sparsity: this.scaleSparsity, importance: new Array(n).fill(1), seed })),
+    };
+  },
+};
