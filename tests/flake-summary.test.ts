@@ -58,7 +58,10 @@ describe('re-reading a rendered summary', () => {
     const table = summaryTable(saved);
     const back = parseSummary(table);
     expect(summaryTable(back)).toBe(table);
-    expect(back.map((s) => [s.spec, s.K, s.refused ?? false, s.offsetCheck])).toEqual([['specs/A.spec.ts', 20, false, undefined], ['specs/B.spec.ts', 0, true, expect.objectContaining({ ok: false })]]);
+    expect(back.map((s) => [s.spec, s.K, s.refused ?? false, s.offsetCheck])).toEqual([['specs/A.spec.ts', 20, false, expect.objectContaining({ ok: true })], ['specs/B.spec.ts', 0, true, expect.objectContaining({ ok: false })]]);
+    // a spec saved without an offset check reads back without one
+    const old = { ...spec('C', [0.001]), offsetCheck: undefined };
+    expect(parseSummary(summaryTable([old]))[0].offsetCheck).toBeUndefined();
     expect(back[0].specBound).toEqual({ value: 0.0015, halfWidth: 0.00005 }); // "≤ 0.15%"
   });
 
