@@ -12,7 +12,7 @@ import { featureProbs } from '../instance.js';
 import { Rng } from '../rng.js';
 
 /** Hidden activations h (length m) for one input x (length n): Wx, through a ReLU where the model has one. */
-export function hidden(p: Params, x: ArrayLike<number>, h = new Float64Array(p.m)): Float64Array {
+export function hidden(p: Params, x: ArrayLike<number>, h: Float64Array<ArrayBufferLike> = new Float64Array(p.m)): Float64Array<ArrayBufferLike> {
   const { n, m, W } = p;
   h.fill(0);
   for (let i = 0; i < n; i++) {
@@ -59,34 +59,19 @@ export function heldOutLosses(ps: Params[], inst: InstanceConfig, data: DataConf
   const sampler = makeSampler(n, featureProbs(inst, n), data, MODEL_TRAITS[ps[0].kind].absTarget, new Rng(label));
   const batch = allocBatch(B, n);
   const h = new Float64Array(ps[0].m);
+  const y = new Float64Array(n);
   const totals = new Array<number>(ps.length).fill(0);
   let count = 0;
   while (count < samples) {
     sampler.fill(batch);
     const take = Math.min(B, samples - count);
     ps.forEach((p, q) => {
-      // forward() and target() inlined, with the model's traits looked up once: the same arithmetic, in the same order
-      const t = MODEL_TRAITS[p.kind];
-      const { m, W, b } = p;
-      const D = t.tied ? W : p.W2!;
+      const abs = MODEL_TRAITS[p.kind].absTarget;
       let total = totals[q];
       for (let s = 0; s < take; s++) {
-        const o = s * n;
-        const x = batch.x;
-        h.fill(0);
-        for (let i = 0; i < n; i++) {
-          const xi = x[o + i];
-          if (xi === 0) continue;
-          for (let k = 0; k < m; k++) h[k] += W[i * m + k] * xi;
-        }
-        if (t.hiddenRelu) for (let k = 0; k < m; k++) if (h[k] < 0) h[k] = 0;
-        for (let i = 0; i < n; i++) {
-          let v = b[i];
-          for (let k = 0; k < m; k++) v += D[i * m + k] * h[k];
-          if (t.outputRelu && v < 0) v = 0;
-          const xi = x[o + i];
-          total += inst.importance[i] * ((t.absTarget ? Math.abs(xi) : xi) - v) ** 2;
-        }
+        const x = batch.x.subarray(s * n, (s + 1) * n);
+        forward(p, x, y, h);
+        for (let i = 0; i < n; i++) total += inst.importance[i] * ((abs ? Math.abs(x[i]) : x[i]) - y[i]) ** 2;
       }
       totals[q] = total;
     });

@@ -10,6 +10,7 @@ import { allocBatch, makeSampler } from '../../data.js';
 import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
+import { hidden } from '../../metrics/evaluate.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -45,8 +46,9 @@ export interface SaeGrads {
 
 const zerosLike = (p: SaeParams): SaeGrads => ({ Wenc: new Float64Array(p.Wenc.length), benc: new Float64Array(p.d), Wdec: new Float64Array(p.Wdec.length), bdec: new Float64Array(p.m) });
 
-/** Loss of the SAE on a batch of activations H (B×m, sample-major); with `g`, its gradients (overwritten). */
-export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads): number {
+/** Loss of the SAE on a batch of activations H (B×m, sample-major); with `g`, its gradients (overwritten);
+ *  with `fired`, sets fired[j] = 1 for every latent active on some sample. */
+export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads, fired?: Uint8Array): number {
   const { d, m, Wenc, benc, Wdec, bdec } = p;
   if (g) for (const a of [g.Wenc, g.benc, g.Wdec, g.bdec]) a.fill(0);
   const hc = new Float64Array(m);
@@ -64,6 +66,7 @@ export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?
       a[j] = s;
       z[j] = s > 0 ? s : 0;
       l1sum += z[j];
+      if (fired && s > 0) fired[j] = 1;
     }
     let rec = 0;
     for (let k = 0; k < m; k++) {
@@ -109,19 +112,9 @@ export function normaliseDecoder(p: SaeParams): void {
   }
 }
 
-/** Hidden activations h = W x of a toy model (its hidden ReLU applied where it has one), B×m sample-major. */
+/** Hidden activations of a toy model for a batch of inputs x (B×n), as B×m sample-major rows of H. */
 function hiddenBatch(toy: Params, x: Float32Array, B: number, H: Float64Array): void {
-  const { n, m, W } = toy;
-  const relu = MODEL_TRAITS[toy.kind].hiddenRelu;
-  H.fill(0);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < n; i++) {
-      const xi = x[b * n + i];
-      if (xi === 0) continue;
-      for (let k = 0; k < m; k++) H[b * m + k] += W[i * m + k] * xi;
-    }
-    if (relu) for (let k = 0; k < m; k++) if (H[b * m + k] < 0) H[b * m + k] = 0;
-  }
+  for (let b = 0; b < B; b++) hidden(toy, x.subarray(b * toy.n, (b + 1) * toy.n), H.subarray(b * toy.m, (b + 1) * toy.m));
 }
 
 export interface TrainedSae {
@@ -157,8 +150,7 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   for (let step = 1; step <= cfg.steps; step++) {
     sampler.fill(xb);
     hiddenBatch(toy, xb.x, B, H);
-    loss = saeLoss(p, H, B, cfg.l1, g);
-    markFired(p, H, B, fired);
+    loss = saeLoss(p, H, B, cfg.l1, g, fired);
     const c1 = 1 - b1 ** step;
     const c2 = 1 - b2 ** step;
     tensors.forEach((t, q) => {
@@ -183,22 +175,6 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
     }
   }
   return { params: p, finalLoss: loss, resampled };
-}
-
-/** Sets fired[j] = 1 for every latent active on some sample of the batch. */
-function markFired(p: SaeParams, H: Float64Array, B: number, fired: Uint8Array): void {
-  const { d, m, Wenc, benc, bdec } = p;
-  for (let j = 0; j < d; j++) {
-    if (fired[j]) continue;
-    for (let b = 0; b < B; b++) {
-      let s = benc[j];
-      for (let k = 0; k < m; k++) s += Wenc[j * m + k] * (H[b * m + k] - bdec[k]);
-      if (s > 0) {
-        fired[j] = 1;
-        break;
-      }
-    }
-  }
 }
 
 /** Latent activations z of one activation vector h (length m). */
