@@ -10,6 +10,7 @@ import { FALSE_FAIL_TARGET } from './flake.js';
 import { parseArgs, specFiles } from './lib/vitest-json.js';
 import { parseSummary } from './lib/summary-markdown.js';
 import type { OffsetCheck } from './lib/offset-check.js';
+import { DEFAULT_ENGINE } from '../src/engines/select.js';
 
 /** The suite's target: all specs together fail falsely in at most 0.5% of CI runs. */
 export const SUITE_TARGET = 0.005;
@@ -24,6 +25,8 @@ export interface Saved {
   marginSites?: { id: string; constant: boolean }[];
   /** the flake check refused to bound the spec (offsetCheck says why) */
   refused?: boolean;
+  /** the engines that trained its runs (absent in results saved before engines were recorded: those were `native`) */
+  engines?: string[];
   /** absent in results saved before the seed-offset check existed */
   offsetCheck?: OffsetCheck;
   /** the whole-spec bound as an earlier summary printed it (parseSummary), with its rounding */
@@ -39,6 +42,8 @@ export function withUnchecked(saved: Saved[], specs: string[]): Saved[] {
 
 const pct = (x: number) => (x === 0 ? '0%' : x >= 0.001 ? `${(100 * x).toFixed(2)}%` : `${Number((100 * x).toPrecision(2))}%`);
 const name = (s: Saved) => s.spec.replace(/^specs\//, '');
+/** Results saved before run lines named their engine all came from `native`, the default then. */
+const engineLabel = (s: Saved) => (s.engines?.length ? s.engines.join(', ') : 'native');
 
 /** A spec's union bound over its tests (1 for a test with no model), and whether it is a complete model. */
 function specBound(s: Saved): { bound: number; halfWidth: number; complete: boolean } {
@@ -70,7 +75,8 @@ export function summaryTable(saved: Saved[]): string {
     const spec = s.tallies.find((t) => t.id === '(spec)')!;
     const b = specBound(s);
     // "seed offsets checked" keeps the offset check's verdict in the table, so a re-rendered summary still knows it
-    rows.push(`| ${name(s)} | **whole spec** (sum${s.offsetCheck?.ok ? '; seed offsets checked' : ''}) | ${spec.passes}/${spec.runs} | ≤ ${pct(b.bound)} | | ${b.complete && b.bound < FALSE_FAIL_TARGET ? '✓' : '✗'} |`);
+    // … and so does the engine its runs used
+    rows.push(`| ${name(s)} | **whole spec** (sum${s.offsetCheck?.ok ? '; seed offsets checked' : ''}; on ${engineLabel(s)}) | ${spec.passes}/${spec.runs} | ≤ ${pct(b.bound)} | | ${b.complete && b.bound < FALSE_FAIL_TARGET ? '✓' : '✗'} |`);
   }
   return rows.join('\n');
 }
@@ -87,12 +93,15 @@ export function suiteTotal(saved: Saved[]): { bound: number; met: boolean; line:
   const unchecked = checked.filter((p) => !p.s.offsetCheck);
   const incomplete = checked.filter((p) => !p.complete);
   const fewK = checked.filter((p) => p.s.K < MIN_K);
+  // a bound measured on another engine says nothing certain about the runs CI makes
+  const otherEngine = checked.filter((p) => engineLabel(p.s) !== DEFAULT_ENGINE);
   if (bound > SUITE_TARGET) why.push(`${pct(bound)} > ${pct(SUITE_TARGET)}`);
   if (refused.length) why.push(`refused: ${names(refused)}`);
   if (never.length) why.push(`no flake check yet: ${names(never)}`);
   if (unchecked.length) why.push(`seed offsets not verified (saved before the check): ${names(unchecked)}`);
   if (incomplete.length) why.push(`incomplete models: ${names(incomplete)}`);
   if (fewK.length) why.push(`K < ${MIN_K}: ${names(fewK)}`);
+  if (otherEngine.length) why.push(`measured on another engine than the default (${DEFAULT_ENGINE}): ${names(otherEngine)}`);
   if (!saved.length) why.push('no spec');
   const met = why.length === 0;
   const rounded = per.some((p) => p.halfWidth) ? ', the printed bounds taken at the top of their rounding' : '';

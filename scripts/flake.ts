@@ -31,6 +31,11 @@ import type { MarginLine } from '../src/claims/margins.js';
 import type { RunLine } from '../src/run-log.js';
 import { checkSeedOffsets, readRuns, refusal, type OffsetCheck } from './lib/offset-check.js';
 
+/** The engines that trained a flake check's runs (from their run lines), in order of first use. */
+export function enginesOf(runs: { runLines: RunLine[] }[]): string[] {
+  return [...new Set(runs.flatMap((r) => r.runLines.flatMap((l) => (l.engine ? [l.engine] : []))))];
+}
+
 export interface TestTally {
   id: string;
   passes: number;
@@ -323,17 +328,18 @@ async function main(): Promise<void> {
         continue;
       }
       K = offsets.length;
+      const engines = enginesOf(runs);
       const tallies = tally(runs);
       const pools = poolVerdicts(runs);
       const sites = poolMargins(runs);
       const models = testModels(runs, pools, sites, unmodelledChecks(runs));
       const table = renderTable(tallies, models);
       mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, offsetCheck, tallies, seedPools: [...pools.values()], marginSites: sites, models: [...models.values()].map(({ id, bound, unmodelled, otherFailures, complete }) => ({ id, bound, unmodelled, otherFailures, complete })), runs: runs.map(({ offset, run, verdicts, margins, assertions, runLines }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions, runLines })) }, null, 2));
+      writeFileSync(join(outDir, `${name}.json`), JSON.stringify({ spec, K, offsets, engines, offsetCheck, tallies, seedPools: [...pools.values()], marginSites: sites, models: [...models.values()].map(({ id, bound, unmodelled, otherFailures, complete }) => ({ id, bound, unmodelled, otherFailures, complete })), runs: runs.map(({ offset, run, verdicts, margins, assertions, runLines }) => ({ offset, suiteError: run.suiteError, tests: run.tests, verdicts, margins, assertions, runLines })) }, null, 2));
       writeFileSync(join(outDir, `${name}.md`), [
         `# Flake check: ${spec}`,
         '',
-        `${K} independent seed sets (TMS_SEED_OFFSET = ${offsets[0]}, ${offsets[1] ?? '…'}, …, ${offsets.at(-1)}); figure tests skipped.`,
+        `${K} independent seed sets (TMS_SEED_OFFSET = ${offsets[0]}, ${offsets[1] ?? '…'}, …, ${offsets.at(-1)}) on engine ${engines.join(', ') || 'not recorded'}; figure tests skipped.`,
         '',
         `Seed offsets checked: no instance of the ${new Set(runs.flatMap((r) => r.runLines.map((l) => l.key))).size} runs trained under two offsets${Object.keys(offsetCheck.exempt).length ? `; declared seed-independent and left out: ${Object.entries(offsetCheck.exempt).map(([ns, why]) => `${ns} (${why})`).join(', ')}` : ''}.`,
         '',

@@ -13,8 +13,8 @@ import { dynamicsPlot } from '../src/figures/dynamics.js';
 
 /** a moved feature's transit may take at most this share of training (a steady drift takes C11.transitShare) */
 const TRANSIT_MAX = 0.25;
-/** the evidence: at least half the seeds have this many moved features */
-const MOVED_PER_SEED = 3;
+/** the evidence: the seeds together have at least this many moved features per seed (why: docs/design/c11.md) */
+const MOVED_PER_SEED = 2;
 /** the loss must fall at least this many times faster during the transits than on average (drift: 1) */
 const DROP_RATIO_MIN = 2;
 /** the levels of uniform superposition's polytopes (D_i = 1/k of a k-gon's digon…, C4) a jump lands on */
@@ -48,13 +48,14 @@ defineClaim({
           what: `per seed: features whose D_i moved by ≥ ${C11.movedMin}, and the median share of training their transits took`,
           value: trajectories.map((tr, k) => [tr.seed, tr.moved.length, r2(med[k])]),
           paper: 'discrete jumps rather than drift',
-          tolerance: `median transit ≤ ${TRANSIT_MAX} (steady drift: ${C11.transitShare}); ≥ ${MOVED_PER_SEED} features moved in at least half the seeds`,
+          tolerance: `median transit ≤ ${TRANSIT_MAX} (steady drift: ${C11.transitShare}); ≥ ${MOVED_PER_SEED} moved features per seed over all seeds`,
         });
         record({ what: 'every moved feature: transit share of training, D_i before → after', value: trajectories.map((tr) => tr.moved.map((x) => [x.feature, r2(x.transit.fraction), r2(x.from), r2(x.to)])) });
         // A seed whose features all settled in the skipped start has nothing that could drift: it passes the
-        // per-seed verdict, and the count below asks for enough seeds with moves to be evidence.
+        // per-seed verdict, and the count below asks for enough moved features, over all seeds, to be evidence.
         expect(trajectories.map((tr, k) => verdict(tr.seed, !tr.moved.length || med[k] <= TRANSIT_MAX, tr.moved.length ? `${tr.moved.length} moved, median transit ${med[k].toFixed(3)}` : 'nothing moved after the start'))).toHoldForMostSeeds();
-        expect(trajectories.filter((tr) => tr.moved.length >= MOVED_PER_SEED).length, `seeds with ≥ ${MOVED_PER_SEED} moved features`).toBeAtLeast(Math.ceil(trajectories.length / 2));
+        const moved = trajectories.reduce((sum, tr) => sum + tr.moved.length, 0);
+        expect(moved, `moved features over the ${trajectories.length} seeds`).toBeAtLeast(MOVED_PER_SEED * trajectories.length);
       },
     },
     {

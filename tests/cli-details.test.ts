@@ -50,7 +50,7 @@ describe('tms train: a run directory as --config, the cache message, --out', () 
     for (const r of [file, dir]) {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toContain('training');
-      expect(r.stderr).toMatch(/^loaded 4 instance\(s\) of relu-output n=5 m=2 from the run cache \(trained earlier in [\d.]+ s on native\)\n$/);
+      expect(r.stderr).toMatch(/^loaded 4 instance\(s\) of relu-output n=5 m=2 from the run cache \(trained earlier in [\d.]+ s on native-f32\)\n$/);
     }
     const cfg = (d: string) => JSON.parse(readFileSync(join(tmp, d, 'config.json'), 'utf8'));
     expect(cfg('again').config).toEqual(cfg('run').config);

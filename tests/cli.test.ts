@@ -117,7 +117,7 @@ describe('tms train → tms figure', () => {
     expect(r.stdout).toMatch(/S = 0\.9, seed 2\s+\S+\s+\d\/5/);
 
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ engine: 'native', cached: false, config: { model: { kind: 'relu-output', n: 5, m: 2 }, train: { steps: 200, batch: 256 } } });
+    expect(config).toMatchObject({ engine: 'native-f32', cached: false, config: { model: { kind: 'relu-output', n: 5, m: 2 }, train: { steps: 200, batch: 256 } } });
     expect(config.config.instances).toHaveLength(4);
     const weights = JSON.parse(readFileSync(join(dir, 'weights.json'), 'utf8'));
     expect(weights.instances[3]).toMatchObject({ seed: 2, sparsity: 0.9 });

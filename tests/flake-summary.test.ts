@@ -13,6 +13,7 @@ const spec = (name: string, bounds: number[], extra: Partial<Saved> = {}): Saved
   spec: `specs/${name}.spec.ts`,
   K: 20,
   offsetCheck: checked,
+  engines: ['native-f32'],
   tallies: [...bounds.map((_, i) => ({ id: `${name}.${i + 1}`, passes: 20, runs: 20 })), { id: '(spec)', passes: 20, runs: 20 }],
   models: bounds.map((bound, i) => ({ id: `${name}.${i + 1}`, bound, unmodelled: 0, otherFailures: [], complete: true })),
   ...extra,
@@ -40,6 +41,15 @@ describe('suite total', () => {
     incomplete.models![0].complete = false;
     expect(suiteTotal([incomplete]).line).toMatch(/\(incomplete models: A\)$/);
     expect(suiteTotal([spec('A', [0.001], { K: 19 })]).line).toMatch(/\(K < 20: A\)$/);
+  });
+
+  it('a bound measured on another engine than the default does not count (results without engines were native)', () => {
+    expect(suiteTotal([spec('A', [0.001], { engines: ['native'] }), spec('B', [0.001])]).line).toMatch(/\(measured on another engine than the default \(native-f32\): A\)$/);
+    expect(suiteTotal([spec('A', [0.001], { engines: undefined })]).line).toMatch(/another engine .*: A\)$/);
+    const table = summaryTable([spec('A', [0.001]), spec('B', [0.001], { engines: undefined })]);
+    expect(table).toContain('| A.spec.ts | **whole spec** (sum; seed offsets checked; on native-f32) |');
+    expect(table).toContain('| B.spec.ts | **whole spec** (sum; seed offsets checked; on native) |');
+    expect(parseSummary(table).map((s) => s.engines)).toEqual([['native-f32'], ['native']]);
   });
 });
 

@@ -174,8 +174,8 @@ describe('flake summary over specs', () => {
     ]);
     expect(table).toContain('| a.spec.ts | A.1 | 20/20 | ≤ 0.40% | – | ✓ |');
     expect(table).toContain('| a.spec.ts | A.2 | 20/20 | ≤ 0.30% | 1 | ✓ |');
-    expect(table).toContain('| a.spec.ts | **whole spec** (sum) | 20/20 | ≤ 0.70% | | ✓ |');
+    expect(table).toContain('| a.spec.ts | **whole spec** (sum; on native) | 20/20 | ≤ 0.70% | | ✓ |');
     expect(table).toContain('| b.spec.ts | B.1 | 19/20 | ≤ 0.10% (incomplete: run-level bound applies) | – | ✗ |');
-    expect(table).toContain('| b.spec.ts | **whole spec** (sum) | 19/20 | ≤ 0.10% | | ✗ |');
+    expect(table).toContain('| b.spec.ts | **whole spec** (sum; on native) | 19/20 | ≤ 0.10% | | ✗ |');
   });
 });

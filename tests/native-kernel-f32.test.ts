@@ -200,9 +200,11 @@ describe('selecting native-f32', () => {
     const cfg = run('linear', 4, 2, [0]);
     expect(runKey(cfg, e.name)).not.toBe(runKey(cfg, 'native'));
   });
-  it('the default stays native, f64-exact', async () => {
+  it('is the default; TMS_ENGINE=native gives the f64-exact engine', async () => {
     delete process.env.TMS_ENGINE;
-    expect(engineFromEnv()).toBe('native');
+    expect(engineFromEnv()).toBe('native-f32');
+    expect((await getEngine()).name).toBe('native-f32');
+    process.env.TMS_ENGINE = 'native';
     const e = await getEngine();
     expect(e.name).toBe('native');
     expect((e as NativeEngine).numerics).toBe('f64');

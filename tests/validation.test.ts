@@ -93,8 +93,8 @@ describe('environment variables', () => {
   };
 
   it('unset or empty means the default; valid values are read, surrounding spaces ignored', () => {
-    expect(env({ TMS_ENGINE: undefined }, engineFromEnv)).toBe('native');
-    expect(env({ TMS_ENGINE: '' }, engineFromEnv)).toBe('native');
+    expect(env({ TMS_ENGINE: undefined }, engineFromEnv)).toBe('native-f32');
+    expect(env({ TMS_ENGINE: '' }, engineFromEnv)).toBe('native-f32');
     expect(env({ TMS_ENGINE: ' tfjs ' }, engineFromEnv)).toBe('tfjs');
     expect(env({ TMS_TIER: undefined }, tier)).toBe('default');
     expect(env({ TMS_TIER: 'paper' }, tier)).toBe('paper');

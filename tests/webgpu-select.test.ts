@@ -32,13 +32,13 @@ describe('webgpu engine selection', () => {
     expect(r.stderr).toMatch(/tms train: error: TMS_ENGINE=webgpu: no WebGPU adapter: .*Vulkan/);
   });
 
-  it.runIf(avail.run)(`auto passes over a software adapter to native and says so (${avail.reason})`, async () => {
+  it.runIf(avail.run)(`auto passes over a software adapter to native-f32 and says so (${avail.reason})`, async () => {
     const r = await tms(['--engine', 'auto']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('[tms] auto:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/software\/fallback adapter; not using webgpu/);
-    expect(engineOf(r.out)).toBe('native');
+    expect(engineOf(r.out)).toBe('native-f32');
   });
 
   it.runIf(avail.run)('TMS_ENGINE=webgpu trains, and the cache key names the adapter', async () => {

@@ -35,6 +35,8 @@ export function parseSummary(markdown: string): Saved[] {
     if (test.startsWith('**whole spec** (sum')) {
       s.tallies.push({ id: '(spec)', passes, runs });
       if (test.includes('seed offsets checked')) s.offsetCheck = { ok: true, repeated: [], shared: [], empty: [], exempt: {} };
+      const engine = /; on ([^)]+)\)/.exec(test)?.[1];
+      if (engine) s.engines = engine.split(', ');
       if (m) s.specBound = parsePercent(m[1]);
       continue;
     }

@@ -29,7 +29,7 @@ export function mainHelp(): string {
     'Commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(w)}${c.spec.brief}`),
     '',
-    'Environment: TMS_TIER=default|paper, TMS_ENGINE=native|native-f32|tfjs|webgpu|auto, TMS_OUT_DIR (default out/), TMS_CACHE_DIR.',
+    'Environment: TMS_TIER=default|paper, TMS_ENGINE=native-f32|native|tfjs|webgpu|auto, TMS_OUT_DIR (default out/), TMS_CACHE_DIR.',
     '',
   ].join('\n');
 }

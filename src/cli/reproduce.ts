@@ -23,7 +23,7 @@ export const reproduceCommand: CommandSpec = {
   flags: {
     tier: { type: 'choice', choices: TIERS, default: '$TMS_TIER or default', help: 'default: CI budget on 2 cores; paper: the paper\'s settings' },
     filter: { type: 'string', value: 'IDS', help: 'only these claims or sub-claims, comma-separated (e.g. C2 or C2.3,C8)' },
-    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native', help: 'training engine' },
+    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native-f32', help: 'training engine' },
   },
   examples: ['npm run reproduce', 'npx tms reproduce --filter C8', 'npx tms reproduce --tier paper --filter C1'],
 };

@@ -36,7 +36,7 @@ export const trainCommand: CommandSpec = {
     lr: { type: 'number', value: 'LR', default: String(DEFAULT_TRAIN.lr), help: 'AdamW learning rate' },
     'weight-decay': { type: 'number', value: 'WD', default: String(DEFAULT_TRAIN.weightDecay), help: 'AdamW weight decay' },
     namespace: { type: 'string', value: 'NAME', default: 'cli', help: 'seed namespace (claims use their id, e.g. C2/linear)' },
-    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native', help: 'training engine' },
+    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native-f32', help: 'training engine' },
     out: { type: 'string', value: 'DIR', default: 'out/runs/<cache key>', help: 'where to write the run (a new directory, or an existing run with --force)' },
     force: { type: 'bool', help: 'let --out overwrite an existing run' },
     fresh: { type: 'bool', help: 'retrain even when the run is cached' },

@@ -189,7 +189,7 @@ const withEnv = (name: string, value: string, read: () => unknown) => () => {
 };
 
 export const ENV_CASES: BadInput[] = [
-  { group: 'environment', input: 'TMS_ENGINE=gpu', run: withEnv('TMS_ENGINE', 'gpu', engineFromEnv), shows: 'TMS_ENGINE = "gpu"', allowed: 'must be one of native, native-f32, tfjs, webgpu, auto (unset means native)' },
+  { group: 'environment', input: 'TMS_ENGINE=gpu', run: withEnv('TMS_ENGINE', 'gpu', engineFromEnv), shows: 'TMS_ENGINE = "gpu"', allowed: 'must be one of native, native-f32, tfjs, webgpu, auto (unset means native-f32)' },
   { group: 'environment', input: 'TMS_ENGINE=Native', run: withEnv('TMS_ENGINE', 'Native', engineFromEnv), shows: 'TMS_ENGINE = "Native"', allowed: 'must be one of native, native-f32, tfjs, webgpu, auto' },
   { group: 'environment', input: 'TMS_TIER=fast', run: withEnv('TMS_TIER', 'fast', tier), shows: 'TMS_TIER = "fast"', allowed: 'must be one of default, paper (unset means default)' },
   { group: 'environment', input: 'TMS_TIER=PAPER', run: withEnv('TMS_TIER', 'PAPER', tier), shows: 'TMS_TIER = "PAPER"', allowed: 'must be one of default, paper' },
