@@ -89,7 +89,7 @@ for (const bc of configs) {
   const variants: [string, () => Measured][] = [];
   variants.push(['native 1 thread', () => runChild({ engine: 'native', threads: 1, config: bc.id, scale })]);
   if (cores > 1) variants.push([`native ${cores} threads`, () => runChild({ engine: 'native', threads: cores, config: bc.id, scale })]);
-  // float32 arithmetic: a separately named engine (its own bits and cache key), not the default
+  // float32 arithmetic: the default engine (its own bits and cache key); `native` is the f64-exact one
   variants.push(['native-f32 1 thread', () => runChild({ engine: 'native-f32', threads: 1, config: bc.id, scale })]);
   if (cores > 1) variants.push([`native-f32 ${cores} threads`, () => runChild({ engine: 'native-f32', threads: cores, config: bc.id, scale })]);
   if (!flag('--no-tfjs')) variants.push(['tfjs', () => runChild({ engine: 'tfjs', config: bc.id, scale, steps: Math.max(10, Math.round(steps / 10)) })]);
@@ -122,11 +122,11 @@ for (const bc of configs) {
 const best = (id: string, prefix: string) =>
   rows.filter((r) => r.config === id && r.variant.startsWith(prefix) && !r.error).sort((a, b) => b.stepsPerSec - a.stepsPerSec)[0];
 const summary = configs.map((bc) => {
-  const nat = best(bc.id, 'native '); // the default, f64-exact engine (not native-f32)
-  const f32 = best(bc.id, 'native-f32');
+  const nat = best(bc.id, 'native '); // the f64-exact engine
+  const f32 = best(bc.id, 'native-f32'); // the default engine
   const tor = best(bc.id, 'PyTorch');
   let target: number | undefined;
-  if (!flag('--scaling') && nat && tor && nat.steps === bc.run.train.steps && tor.steps === bc.run.train.steps) target = 1.05 * Math.max(Math.min(...nat.losses), Math.min(...tor.losses));
+  if (!flag('--scaling') && f32 && tor && f32.steps === bc.run.train.steps && tor.steps === bc.run.train.steps) target = 1.05 * Math.max(Math.min(...f32.losses), Math.min(...tor.losses));
   return {
     config: bc.id, label: bc.label, instances: bc.run.instances.length, steps: bc.run.train.steps,
     native: nat && { variant: nat.variant, stepsPerSec: nat.stepsPerSec, maxRssMb: nat.maxRssMb },
@@ -134,7 +134,7 @@ const summary = configs.map((bc) => {
     ratio: nat && tor ? nat.stepsPerSec / tor.stepsPerSec : undefined,
     nativeF32: f32 && { variant: f32.variant, stepsPerSec: f32.stepsPerSec, maxRssMb: f32.maxRssMb },
     ratioF32: f32 && tor ? f32.stepsPerSec / tor.stepsPerSec : undefined,
-    target: target && { loss: target, native: timeTo(nat!, target), torch: timeTo(tor!, target) },
+    target: target && { loss: target, native: timeTo(f32!, target), torch: timeTo(tor!, target) },
   };
 });
 
@@ -150,12 +150,12 @@ for (const r of rows) {
   console.log(r.error ? `${pad(r.config, 19)}${pad(r.variant, 22)}unavailable: ${r.error.slice(0, 100)}`
     : `${pad(r.config, 19)}${pad(r.variant, 22)}${pad(String(r.steps), 7)}${pad(num(r.seconds, 2), 9)}${pad(num(r.stepsPerSec), 10)}${pad(num(gflops, 2), 9)}${pad(share, 9)}${pad(num(r.maxRssMb, 0), 8)}`);
 }
-console.log(`\n${pad('config', 19)}${pad('native/PyTorch', 16)}${pad('native-f32/PyTorch', 20)}time to target loss (native vs PyTorch)`);
+console.log(`\n${pad('config', 19)}${pad('native-f32/PyTorch', 20)}${pad('native (f64)/PyTorch', 22)}time to target loss (native-f32 vs PyTorch)`);
 for (const s of summary) {
   const t = s.target;
   const tt = t ? `loss ${t.loss.toExponential(2)}: ${t.native ? `${t.native.steps} steps ${num(t.native.seconds, 2)} s` : 'not reached'} vs ${t.torch ? `${t.torch.steps} steps ${num(t.torch.seconds, 2)} s` : 'not reached'}` : '-';
   const x = (r: number | undefined) => (r === undefined ? '-' : `${r.toFixed(2)}x`);
-  console.log(`${pad(s.config, 19)}${pad(x(s.ratio), 16)}${pad(x(s.ratioF32), 20)}${tt}`);
+  console.log(`${pad(s.config, 19)}${pad(x(s.ratioF32), 20)}${pad(x(s.ratio), 22)}${tt}`);
 }
 
 for (const line of gpuSummary(rows, configs.map((c) => c.id))) console.log(line);
