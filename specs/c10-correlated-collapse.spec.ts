@@ -33,7 +33,7 @@ defineClaim({
     section: `${PAPER_URL}#geometry-correlated`,
     settings: 'ReLU output model, 6 features in 3 correlated pairs, m = 2, density swept (read off a figure). The paper gives no importance, ' +
       'steps or batch here: we use importance 1, the notebook\'s training (AdamW, lr 1e-3, 10,000 steps, batch 1024) in the paper tier, ' +
-      '4,000 steps of batch 256 in the default tier; 1 − S ∈ {0.01 … 0.55} (density 1 leaves the pairs uncorrelated).',
+      '8,000 steps of batch 256 in the default tier; 1 − S ∈ {0.01 … 0.55} (density 1 leaves the pairs uncorrelated).',
   },
   run: () => ({ sweep: C10.run(), sparse: C10.sparseRun() }),
   prepare: ({ sweep: run, sparse }) => {
