@@ -22,9 +22,11 @@ import { crossFactorCos2, findProduct, groupsAllAt, tegumFactors, tegumProduct, 
 import { geometryGraph } from '../src/figures/geometry-graph.js';
 import { mean } from '../src/stats/summary.js';
 
-/** C9.2: share of the pentagonal-bipyramid verdicts that must hold (trial runs: 10 of 12 seeds; the others
- *  form a different 7-point arrangement, a local minimum) */
-const PENTAGONAL_SHARE = 0.5;
+/** C9.2: share of the pentagonal-bipyramid verdicts that must hold (over 20 seed sets: 62% of 400 models; the
+ *  others form a different 7-point arrangement; why not 50%: docs/design/c9.md) */
+const PENTAGONAL_SHARE = 0.3;
+/** C9.3: share of the models with a triangle whose triangle comes with an orthogonal digon (measured 91%) */
+const TRIANGLE_DIGON_SHARE = 0.5;
 /** C9.3: models (n = 5, m = 3 and n = 8, m = 4; C9.bipyramidSeeds each) that must contain a triangular bipyramid
  *  (the committed seeds: 2 + 5 of 30 each at first, a rate of 0.12: P(≤ 2 of 120) ≈ 5e-5) */
 const TRIANGULAR_MIN = 3;
@@ -87,7 +89,7 @@ defineClaim({
     },
     {
       id: 'C9.3',
-      title: `a triangle (D_i = 2/3) comes with an orthogonal digon (1/2), a triangular bipyramid: in ≥ ${TRIANGULAR_MIN} of the models of five features in three dimensions and eight in four, and in most models that have a triangle`,
+      title: `a triangle (D_i = 2/3) comes with an orthogonal digon (1/2), a triangular bipyramid: in ≥ ${TRIANGULAR_MIN} of the models of five features in three dimensions and eight in four, and in ≥ ${TRIANGLE_DIGON_SHARE * 100}% of the models that have a triangle`,
       check: ({ tegum }, record) => {
         const models = [...tegum('square-pyramid'), ...tegum('triangular-bipyramid')];
         const rows = models.map((t) => {
@@ -95,11 +97,11 @@ defineClaim({
           return { t, found: findProduct(t.params, 'triangular-bipyramid'), triangle: f.some((x) => x.kind === 'triangle'), kinds: f.map((x) => x.kind) };
         });
         record({ what: 'n = 5, m = 3 and n = 8, m = 4: factors per seed (models with a triangle)', value: rows.filter((r) => r.triangle).map((r) => `n=${r.t.params.n} seed ${r.t.config.seed}: ${r.kinds.join(' + ')}; D_i ${dList(r.t).join(' ')}`), paper: 'a triangular bipyramid: three at 2/3 and two at 1/2' });
-        record({ what: 'models containing a triangular bipyramid / models with a triangle / models', value: [rows.filter((r) => r.found).length, rows.filter((r) => r.triangle).length, rows.length], tolerance: `≥ ${TRIANGULAR_MIN} contain one; most models with a triangle have an orthogonal digon` });
+        record({ what: 'models containing a triangular bipyramid / models with a triangle / models', value: [rows.filter((r) => r.found).length, rows.filter((r) => r.triangle).length, rows.length], tolerance: `≥ ${TRIANGULAR_MIN} contain one; ≥ ${TRIANGLE_DIGON_SHARE * 100}% of the models with a triangle have an orthogonal digon` });
         const all = rows.map((r) => verdict(r.t.config.seed, r.found !== null, r.kinds.join(' + ')));
         expect(all).toHoldForSeeds(TRIANGULAR_MIN);
         const withTriangle = rows.filter((r) => r.triangle).map((r) => verdict(r.t.config.seed, r.found !== null, r.kinds.join(' + ')));
-        expect(withTriangle).toHoldForMostSeeds();
+        expect(withTriangle).toHoldForSeeds(Math.ceil(TRIANGLE_DIGON_SHARE * withTriangle.length));
       },
     },
     {
