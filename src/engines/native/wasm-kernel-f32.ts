@@ -12,19 +12,19 @@
 //  ge       after the last block: gE_i over column i (continuing gD for tied weights), written to gW;
 //  finish   the loss: per-feature double sums, added in increasing i.
 // Rows of m floats are padded to m4 (a multiple of 4; the pad lanes stay 0), feature vectors to np.
-import { setFlagsFromString } from 'node:v8';
 import type { Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
 import type { Grads } from './kernel.js';
-import { F64, I32, op, V128, wasmModule, type Code, type FuncDef } from './wasm-asm.js';
+import { F64, I32, op, V128, type Code } from './wasm-asm.js';
 import { Frame, inc, whileLt } from './wasm-frame.js';
-import { WasmColumns } from './wasm-data.js';
-import { wasmSimdAvailable } from './wasm-kernel.js';
+import {
+  BLOCK, blockColumns, blockLen, blockNonZeros, c32, chunksOf as chunksOfMax, decoderTile, dhFrame, each, eachColumn, eachSample, encFrame,
+  featureGroups, fn, geFrame, place, range, reluInPlace, resetCursors, samplePairs, storeDh, vecLocals, zero, type Fn,
+} from './wasm-gen.js';
+import { compileOnce, stepperMemory, timer, traitsKey, wasmSimdAvailable } from './wasm-stepper.js';
 
 export { wasmSimdAvailable };
 
-/** Samples per block. */
-const BLOCK = 64;
 /** f32x4 accumulators per chunk of a row (at most; a row of m4/4 vectors is split evenly). */
 const CHUNK = 8;
 /** features per forward tile (4 vectors per sample row) */
@@ -38,17 +38,8 @@ export const packRow = (mask: number): number[] => {
   return [0, 1, 2, 3].flatMap((j) => (j < lanes.length ? [0, 1, 2, 3].map((b) => 4 * lanes[j] + b) : [0x80, 0x80, 0x80, 0x80]));
 };
 
-/** Split vectors [0, Q) into near-equal chunks of at most CHUNK. */
-function chunksOf(Q: number): [number, number][] {
-  const nc = Math.ceil(Q / CHUNK);
-  const out: [number, number][] = [];
-  for (let c = 0, c0 = 0; c < nc; c++) {
-    const L = Math.floor(Q / nc) + (c < Q % nc ? 1 : 0);
-    out.push([c0, L]);
-    c0 += L;
-  }
-  return out;
-}
+/** vectors [0, Q) in chunks of at most CHUNK */
+const chunksOf = (Q: number) => chunksOfMax(Q, CHUNK);
 
 interface Layout {
   Q: number; m4: number; np: number; F: number; BS: number; size: number;
@@ -71,32 +62,14 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
     // rows of m floats written 4 lanes at a time: the last row's pad lanes land in 4 spare floats
     ['gW', 4 * (n * m + 4)], ['gW2', t.tied ? 0 : 4 * (n * m + 4)],
   ];
-  const at: Record<string, number> = {};
-  let end = 0;
-  for (const [name, bytes] of sizes) {
-    at[name] = end;
-    end += Math.ceil(bytes / 16) * 16;
-  }
+  const { at, size } = place(sizes);
   if (t.tied) at.D = at.E;
-  return { Q, m4, np, F, BS, size: end, at };
+  return { Q, m4, np, F, BS, size, at };
 }
 
-const c32 = (v: number): Code => op.i32(v);
-const each = <X>(xs: X[], g: (x: X, k: number) => Code): Code => xs.flatMap(g);
-const range = (k: number) => Array.from({ length: k }, (_, j) => j);
-type Fn = Omit<FuncDef, 'name' | 'results'>;
-const fn = (f: Frame, body: Code): Fn => ({ params: f.params, locals: f.locals, body });
 const add = op.f32x4Add, mul = op.f32x4Mul;
 /** acc + x·y in float32: the product rounded, then the sum (two instructions, never fused) */
 const madd = (acc: Code, x: Code, y: Code): Code => [...acc, ...x, ...y, ...mul, ...add];
-function vecLocals(f: Frame, prefix: string, k: number): void {
-  for (let j = 0; j < k; j++) f.local(`${prefix}${j}`, V128);
-}
-/** `for (q = 0; q < bytes; q += 16) mem[base + q] = 0` */
-const zero = (f: Frame, base: number, bytes: Code): Code => [
-  ...c32(0), ...f.set('q'),
-  ...whileLt(f, 'q', bytes, [...f.get('q'), ...op.v128Zero, ...op.v128Store(base), ...inc(f, 'q', 16)]),
-];
 
 // Function indices (the order of the module's function list below).
 const BEGIN = 1, ENC = 2, FWD = 3, DH = 4, GE = 5, FINISH = 6;
@@ -109,8 +82,7 @@ function runFn(L: Layout, B: number): Fn {
   return fn(f, [
     ...op.call(BEGIN),
     ...whileLt(f, 'b0', c32(B), [
-      // nb = min(BS, B − b0)
-      ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...op.i32LtU, ...op.select, ...f.set('nb'),
+      ...blockLen(f, BS, B),
       ...f.get('b0'), ...f.get('nb'), ...op.call(ENC),
       ...f.get('b0'), ...f.get('nb'), ...op.call(FWD),
       ...f.get('b0'), ...f.get('nb'), ...op.call(DH),
@@ -121,15 +93,14 @@ function runFn(L: Layout, B: number): Fn {
   ]);
 }
 
-/** begin(): zero gD, gb and the loss sums; cur[i] = colPtr[i] (where column i's next block starts). */
+/** begin(): zero gD, gb and the loss sums; reset the column cursors. */
 function beginFn(L: Layout, n: number): Fn {
   const { at, m4, np } = L;
   const f = new Frame();
   f.local('q', I32);
   return fn(f, [
     ...zero(f, at.gD, c32(4 * n * m4)), ...zero(f, at.gb, c32(4 * np)), ...zero(f, at.L, c32(8 * np)),
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(4 * n), [...f.get('q'), ...f.get('q'), ...op.i32Load(at.colPtr), ...op.i32Store(at.cur), ...inc(f, 'q', 4)]),
+    ...resetCursors(f, at, n),
   ]);
 }
 
@@ -147,43 +118,21 @@ function finishFn(L: Layout, n: number): Fn {
 /** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
 function encFn(t: ModelTraits, L: Layout, n: number): Fn {
   const { at, m4, Q } = L;
-  const f = new Frame();
-  for (const p of ['b0', 'nb']) f.param(p, I32);
-  for (const l of ['q', 'i', 'j', 'jj', 'je', 'bend', 'r', 'hr', 'o']) f.local(l, I32);
-  f.local('v', V128);
-  vecLocals(f, 'e', CHUNK);
+  const f = encFrame(CHUNK);
   const chunkLoop = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.E + 16 * (c0 + l)), ...f.set(`e${l}`)]),
-    ...f.get('j'), ...f.set('jj'),
-    ...op.block, ...op.loop,
-    ...f.get('jj'), ...f.get('je'), ...op.i32GeU, ...op.brIf(1),
-    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...f.tee('r'), ...f.get('bend'), ...op.i32GeU, ...op.brIf(1),
-    ...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(4 * m4), ...op.i32Mul, ...f.set('hr'),
-    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.load32Splat(at.vals), ...f.set('v'),
     // h_k = h_k + v · E_ik (float32)
-    ...each(range(len), (l) => [
+    ...blockNonZeros(f, at, 4 * m4, op.load32Splat(at.vals), each(range(len), (l) => [
       ...f.get('hr'), ...madd([...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)),
       ...op.v128Store(at.H + 16 * (c0 + l)),
-    ]),
-    ...inc(f, 'jj', 1), ...op.br(0), ...op.end, ...op.end,
+    ])),
   ];
+  const rows = [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul];
   return fn(f, [
-    ...zero(f, at.H, [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul]),
-    ...f.get('b0'), ...f.get('nb'), ...op.i32Add, ...f.set('bend'),
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.cur), ...f.set('j'),
-      ...f.get('q'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
-      ...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('o'),
-      ...each(chunksOf(Q), chunkLoop),
-      ...f.get('q'), ...f.get('jj'), ...op.i32Store(at.cur),
-      ...inc(f, 'i', 1),
-    ]),
+    ...zero(f, at.H, rows),
+    ...blockColumns(f, at, n, [...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('o')], each(chunksOf(Q), chunkLoop)),
     // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
-    ...(t.hiddenRelu ? [
-      ...c32(0), ...f.set('q'),
-      ...whileLt(f, 'q', [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul], [
-        ...f.get('q'), ...op.v128Zero, ...f.get('q'), ...op.v128Load(at.H), ...op.f32x4Pmax, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
-    ] : []),
+    ...(t.hiddenRelu ? reluInPlace(f, at.H, rows, op.f32x4Pmax) : []),
   ]);
 }
 
@@ -196,33 +145,8 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
   for (const l of ['r', 'q', 'o', 'ha', 'hk', 'he', 'xrow', 'cnt', 'i', 'i4', 'i8', 'bits']) f.local(l, I32);
   for (const l of ['h0', 'h1', 'd', 'vs', 'vy', 'vd', 'vw', 'vt', 'vg', 'vskip', 'vc', 'old']) f.local(l, V128);
   vecLocals(f, 'a', 2 * T);
-  const tile = (rows: 1 | 2): Code => [
-    ...f.get('r'), ...c32(4 * m4), ...op.i32Mul, ...c32(at.H), ...op.i32Add, ...f.set('ha'),
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(4 * np), [
-      ...each(range(T), (s) => [
-        ...f.get('q'), ...op.v128Load(at.bias + 16 * s), ...f.set(`a${s}`),
-        ...(rows === 2 ? [...f.get(`a${s}`), ...f.set(`a${T + s}`)] : []),
-      ]),
-      ...f.get('q'), ...c32(at.DT), ...op.i32Add, ...f.set('o'),
-      ...f.get('ha'), ...f.set('hk'), ...f.get('ha'), ...c32(4 * m), ...op.i32Add, ...f.set('he'),
-      // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (a loop: unrolled, the compiler
-      // hoists the loads and spills the accumulators)
-      ...whileLt(f, 'hk', f.get('he'), [
-        ...f.get('hk'), ...op.load32Splat(0), ...f.set('h0'),
-        ...(rows === 2 ? [...f.get('hk'), ...op.load32Splat(4 * m4), ...f.set('h1')] : []),
-        ...each(range(T), (s) => [
-          ...f.get('o'), ...op.v128Load(16 * s), ...f.set('d'),
-          ...madd(f.get(`a${s}`), f.get('d'), f.get('h0')), ...f.set(`a${s}`),
-          ...(rows === 2 ? [...madd(f.get(`a${T + s}`), f.get('d'), f.get('h1')), ...f.set(`a${T + s}`)] : []),
-        ]),
-        ...inc(f, 'hk', 4), ...inc(f, 'o', 4 * np),
-      ]),
-      ...each(range(T), (s) => [...f.get('q'), ...f.get(`a${s}`), ...op.v128Store(at.S + 16 * s)]),
-      ...(rows === 2 ? each(range(T), (s) => [...f.get('q'), ...f.get(`a${T + s}`), ...op.v128Store(at.S + 4 * np + 16 * s)]) : []),
-      ...inc(f, 'q', 4 * F),
-    ]),
-  ];
+  // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (float32)
+  const tile = (rows: 1 | 2) => decoderTile(f, { at, bias: at.bias, bytes: 4, hRow: 4 * m4, m, np, F, madd }, rows);
   // Loss and output gradient of features i..i+3 of sample r (pre-activations in S row `row`), branch-free:
   // a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
   const c = Math.fround(2 / (B * n));
@@ -255,32 +179,18 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
     ...f.get('o'), ...f.get('i'), ...op.i32x4Splat, ...op.v128Const(IOTA), ...op.i32x4Add, ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actI),
     ...f.get('cnt'), ...f.get('bits'), ...op.i32Popcnt, ...op.i32Add, ...f.set('cnt'),
   ];
-  const feat = (row: 0 | 1): Code => [
-    ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * n), ...op.i32Mul, ...c32(at.x), ...op.i32Add, ...f.set('xrow'),
-    ...c32(0), ...f.set('i'),
-    ...whileLt(f, 'i', c32(n - (n % 4)), [...group(row, 0), ...inc(f, 'i', 4)]),
-    ...(n % 4 ? group(row, 4 - (n % 4)) : []),
-    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
-  ];
+  const feat = (row: 0 | 1): Code => featureGroups(f, at, n, 4, group(row, 0), n % 4 ? group(row, 4 - (n % 4)) : []);
   return fn(f, [
     ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
     ...op.f32(c), ...op.f32x4Splat, ...f.set('vc'),
-    ...op.block, ...op.loop,
-    ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32GeU, ...op.brIf(1),
-    ...tile(2), ...feat(0), ...inc(f, 'r', 1), ...feat(1), ...inc(f, 'r', 1),
-    ...op.br(0), ...op.end, ...op.end,
-    ...f.get('r'), ...f.get('nb'), ...op.i32LtU, ...op.if, ...tile(1), ...feat(0), ...op.end,
+    ...samplePairs(f, tile, feat),
   ]);
 }
 
 /** dh(b0, nb): over each sample's active features (increasing i): dh_b += g_bi D_i (then ReLU-masked), gD_i += g_bi h_b. */
 function dhFn(t: ModelTraits, L: Layout): Fn {
   const { at, m4, Q } = L;
-  const f = new Frame();
-  for (const p of ['b0', 'nb']) f.param(p, I32);
-  for (const l of ['r', 'p', 'pe', 'q', 'o', 'hr', 'dr']) f.local(l, I32);
-  f.local('g', V128);
-  vecLocals(f, 'a', CHUNK);
+  const f = dhFrame(CHUNK);
   const chunk = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...op.v128Zero, ...f.set(`a${l}`)]),
     ...f.get('p'), ...f.set('q'),
@@ -294,31 +204,15 @@ function dhFn(t: ModelTraits, L: Layout): Fn {
         ...op.v128Store(at.gD + 16 * (c0 + l))]),
       ...inc(f, 'q', 1),
     ]),
-    ...each(range(len), (l) => [
-      ...f.get('dr'), ...f.get(`a${l}`),
-      ...(t.hiddenRelu ? [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...op.v128Zero, ...op.f32x4Gt, ...op.v128And] : []),
-      ...op.v128Store(at.dh + 16 * (c0 + l)),
-    ]),
+    ...storeDh(f, at, at.dh, [c0, len], t.hiddenRelu ? op.f32x4Gt : null),
   ];
-  return fn(f, [
-    ...whileLt(f, 'r', f.get('nb'), [
-      ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.actRow), ...f.set('p'),
-      ...f.get('q'), ...op.i32Load(at.actRow + 4), ...f.set('pe'),
-      ...f.get('r'), ...c32(4 * m4), ...op.i32Mul, ...f.set('hr'),
-      ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * m4), ...op.i32Mul, ...f.set('dr'),
-      ...each(chunksOf(Q), chunk),
-      ...inc(f, 'r', 1),
-    ]),
-  ]);
+  return fn(f, eachSample(f, at, 4 * m4, each(chunksOf(Q), chunk)));
 }
 
 /** ge(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
 function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
   const { at, m4, Q } = L;
-  const f = new Frame();
-  for (const l of ['i', 'j', 'j0', 'je', 'hb', 'og', 'ow']) f.local(l, I32);
-  f.local('v', V128);
-  vecLocals(f, 'a', CHUNK);
+  const f = geFrame(CHUNK);
   const chunk = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => (t.tied ? [...f.get('og'), ...op.v128Load(at.gD + 16 * (c0 + l))] : op.v128Zero).concat(f.set(`a${l}`))),
     ...f.get('j0'), ...f.set('j'),
@@ -333,40 +227,19 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
     ...each(range(len), (l) => [...f.get('ow'), ...f.get(`a${l}`), ...op.v128Store(at.gW + 16 * (c0 + l))]),
     ...(t.tied ? [] : each(range(len), (l) => [...f.get('ow'), ...f.get('og'), ...op.v128Load(at.gD + 16 * (c0 + l)), ...op.v128Store(at.gW2 + 16 * (c0 + l))])),
   ];
-  return fn(f, [
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('j'), ...op.i32Load(at.colPtr), ...f.set('j0'),
-      ...f.get('j'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
-      ...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('og'),
-      ...f.get('i'), ...c32(4 * m), ...op.i32Mul, ...f.set('ow'),
-      ...each(chunksOf(Q), chunk),
-      ...inc(f, 'i', 1),
-    ]),
+  return fn(f, eachColumn(f, at, n, m, 4 * m4, each(chunksOf(Q), chunk)));
+}
+
+const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module =>
+  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}`, () => [
+    { name: 'run', results: [F64], ...runFn(L, B) },
+    { name: 'begin', results: [], ...beginFn(L, n) },
+    { name: 'enc', results: [], ...encFn(t, L, n) },
+    { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B) },
+    { name: 'dh', results: [], ...dhFn(t, L) },
+    { name: 'ge', results: [], ...geFn(t, L, n, m) },
+    { name: 'finish', results: [F64], ...finishFn(L, n) },
   ]);
-}
-
-// Optimising compiler up front (see wasm-kernel.ts): a kernel called once per step would otherwise run
-// baseline code for many steps.
-setFlagsFromString('--no-wasm-dynamic-tiering');
-
-const modules = new Map<string, WebAssembly.Module>();
-function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module {
-  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}`;
-  let mod = modules.get(key);
-  if (!mod) {
-    const funcs: FuncDef[] = [
-      { name: 'run', results: [F64], ...runFn(L, B) },
-      { name: 'begin', results: [], ...beginFn(L, n) },
-      { name: 'enc', results: [], ...encFn(t, L, n) },
-      { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B) },
-      { name: 'dh', results: [], ...dhFn(t, L) },
-      { name: 'ge', results: [], ...geFn(t, L, n, m) },
-      { name: 'finish', results: [F64], ...finishFn(L, n) },
-    ];
-    modules.set(key, (mod = new WebAssembly.Module(wasmModule(funcs, 1))));
-  }
-  return mod;
-}
 
 /**
  * One instance's f32 training step on WebAssembly: the batch and the gradients live in its memory (the
@@ -384,17 +257,11 @@ export class WasmStepperF32 {
   constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array) {
     const L = (this.L = layout(t, n, m, B));
     const { at } = L;
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
-    const buf = memory.buffer;
-    const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
-    const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
+    const { memory, buf, batch, grads } = stepperMemory(t, n, m, B, at, L.size);
     this.f32 = new Float32Array(buf);
-    this.batch = {
-      B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
-      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }),
-    };
-    this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
-    f32('imp', n).set(importance); // rounded to float32, as the reference's fr(I_i)
+    this.batch = batch;
+    this.grads = grads;
+    new Float32Array(buf, at.imp, n).set(importance); // rounded to float32, as the reference's fr(I_i)
     new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
     this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as () => number;
@@ -423,7 +290,7 @@ export class WasmStepperF32 {
   runTimed(E: Float32Array, D: Float32Array, bias: Float32Array, ms: Record<string, number>): number {
     const { n, B, L } = this;
     const x = this.phases as Record<string, (...a: number[]) => number>;
-    const time = <R>(k: string, g: () => R): R => { const t0 = performance.now(); const r = g(); ms[k] = (ms[k] ?? 0) + performance.now() - t0; return r; };
+    const time = timer(ms);
     time('weights', () => { this.writeWeights(E, D, bias); x.begin(); });
     for (let b0 = 0; b0 < B; b0 += L.BS) {
       const nb = Math.min(L.BS, B - b0);

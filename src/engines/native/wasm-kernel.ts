@@ -17,26 +17,20 @@ import { setFlagsFromString } from 'node:v8';
 import type { Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
 import type { Grads } from './kernel.js';
-import { F64, I32, op, V128, wasmModule, type Code, type FuncDef } from './wasm-asm.js';
+import { F64, I32, op, V128, wasmModule, type Code } from './wasm-asm.js';
 import { Frame, inc, round32, whileLt } from './wasm-frame.js';
-import { WasmColumns } from './wasm-data.js';
+import {
+  BLOCK, blockColumns, blockLen, blockNonZeros, c32, chunksOf as chunksOfMax, decoderTile, dhFrame, each, eachColumn, eachSample, encFrame,
+  featureGroups, fn, geFrame, pad16, place, range, reluInPlace, resetCursors, samplePairs, storeDh, vecLocals, zero, type Fn,
+} from './wasm-gen.js';
+import { compileOnce, stepperMemory, timer, traitsKey, wasmSimdAvailable } from './wasm-stepper.js';
 
-/** Samples per block. */
-const BLOCK = 64;
+export { wasmSimdAvailable };
+
 /** f64x2 accumulators per chunk. */
 const CHUNK = 6;
-
-/** Split k-pairs [0, P) into near-equal chunks of at most CHUNK. */
-function chunksOf(P: number): [number, number][] {
-  const nc = Math.ceil(P / CHUNK);
-  const out: [number, number][] = [];
-  for (let c = 0, c0 = 0; c < nc; c++) {
-    const L = Math.floor(P / nc) + (c < P % nc ? 1 : 0);
-    out.push([c0, L]);
-    c0 += L;
-  }
-  return out;
-}
+/** k-pairs [0, P) in chunks of at most CHUNK */
+const chunksOf = (P: number) => chunksOfMax(P, CHUNK);
 
 interface Layout {
   P: number; mp: number; np: number; F: number; size: number;
@@ -56,14 +50,9 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
     ['gD64', 8 * n * mp], ['dh64', 8 * B * mp],
     ['gW', 4 * (n * m + 2)], ['gW2', t.tied ? 0 : 4 * (n * m + 2)],
   ];
-  const at: Record<string, number> = {};
-  let end = 0;
-  for (const [name, bytes] of sizes) {
-    at[name] = end;
-    end += Math.ceil(bytes / 16) * 16;
-  }
+  const { at, size } = place(sizes);
   if (t.tied) at.D64 = at.E64;
-  return { P, mp, np, F, size: end, at };
+  return { P, mp, np, F, size, at };
 }
 
 // Relaxed SIMD (behind a flag in Node 20's V8): its madd may fuse the multiply and the add or not, which
@@ -86,21 +75,12 @@ export const fusedAvailable: boolean = validates(relaxedProbe) || (setFlagsFromS
 const exactMadd = (fused: boolean, acc: Code, x: Code, y: Code): Code =>
   fused ? [...x, ...y, ...acc, ...op.f64x2RelaxedMadd] : [...acc, ...x, ...y, ...op.f64x2Mul, ...op.f64x2Add];
 
-const c32 = (v: number): Code => op.i32(v);
 /** i32 address `base + f.get(idx) * stride` */
 const addr = (f: Frame, base: number, idx: string, stride: number): Code =>
   [...f.get(idx), ...c32(stride), ...op.i32Mul, ...c32(base), ...op.i32Add];
-const each = <X>(xs: X[], g: (x: X, k: number) => Code): Code => xs.flatMap(g);
-const range = (k: number) => Array.from({ length: k }, (_, j) => j);
-type Fn = Omit<FuncDef, 'name' | 'results'>;
-const fn = (f: Frame, body: Code): Fn => ({ params: f.params, locals: f.locals, body });
 
 // Function indices (the order of the module's function list below).
-const RUN = 0, ENC = 1, FWD = 2, DH = 3, GE = 4;
-
-function vecLocals(f: Frame, prefix: string, k: number): void {
-  for (let j = 0; j < k; j++) f.local(`${prefix}${j}`, V128);
-}
+const ENC = 1, FWD = 2, DH = 3, GE = 4;
 
 /** run(c) → Σ loss terms: zeroes the accumulators, runs every block, then the encoder gradient. */
 function runFn(L: Layout, n: number, B: number): Fn {
@@ -109,18 +89,12 @@ function runFn(L: Layout, n: number, B: number): Fn {
   f.param('c', F64);
   for (const l of ['q', 'b0', 'nb']) f.local(l, I32);
   f.local('loss', F64);
-  const zero = (base: number, bytes: number): Code => [
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(Math.ceil(bytes / 16) * 16), [...f.get('q'), ...op.v128Zero, ...op.v128Store(base), ...inc(f, 'q', 16)]),
-  ];
   const BS = Math.min(BLOCK, B);
   return fn(f, [
-    ...zero(at.gD64, 8 * n * mp), ...zero(at.gb64, 8 * n),
-    // cur[i] = colPtr[i]: where column i's next block starts
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(4 * n), [...f.get('q'), ...f.get('q'), ...op.i32Load(at.colPtr), ...op.i32Store(at.cur), ...inc(f, 'q', 4)]),
+    ...zero(f, at.gD64, c32(pad16(8 * n * mp))), ...zero(f, at.gb64, c32(pad16(8 * n))),
+    ...resetCursors(f, at, n),
     ...whileLt(f, 'b0', c32(B), [
-      ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...c32(BS), ...c32(B), ...f.get('b0'), ...op.i32Sub, ...op.i32LtU, ...op.select, ...f.set('nb'),
+      ...blockLen(f, BS, B),
       ...f.get('b0'), ...f.get('nb'), ...op.call(ENC),
       ...f.get('b0'), ...f.get('nb'), ...f.get('loss'), ...f.get('c'), ...op.call(FWD), ...f.set('loss'),
       ...f.get('b0'), ...f.get('nb'), ...op.call(DH),
@@ -137,44 +111,21 @@ function runFn(L: Layout, n: number, B: number): Fn {
 /** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
 function encFn(t: ModelTraits, L: Layout, n: number, fused: boolean): Fn {
   const { at, mp, P } = L;
-  const f = new Frame();
-  for (const p of ['b0', 'nb']) f.param(p, I32);
-  for (const l of ['q', 'i', 'j', 'jj', 'je', 'bend', 'r', 'hr', 'o']) f.local(l, I32);
-  f.local('v', V128);
-  vecLocals(f, 'e', CHUNK);
+  const f = encFrame(CHUNK);
   const chunkLoop = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(16 * (c0 + l)), ...f.set(`e${l}`)]),
-    ...f.get('j'), ...f.set('jj'),
-    ...op.block, ...op.loop,
-    ...f.get('jj'), ...f.get('je'), ...op.i32GeU, ...op.brIf(1),
-    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.rows), ...f.tee('r'), ...f.get('bend'), ...op.i32GeU, ...op.brIf(1),
-    ...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(8 * mp), ...op.i32Mul, ...f.set('hr'),
-    ...f.get('jj'), ...c32(2), ...op.i32Shl, ...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat, ...f.set('v'),
     // h_k = fround(h_k + v · E_ik)
-    ...each(range(len), (l) => [
+    ...blockNonZeros(f, at, 8 * mp, [...op.f32Load(at.vals), ...op.f64Promote, ...op.f64x2Splat], each(range(len), (l) => [
       ...f.get('hr'), ...exactMadd(fused, [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)), ...round32,
       ...op.v128Store(at.H + 16 * (c0 + l)),
-    ]),
-    ...inc(f, 'jj', 1), ...op.br(0), ...op.end, ...op.end,
+    ])),
   ];
+  const rows = [...f.get('nb'), ...c32(8 * mp), ...op.i32Mul];
   return fn(f, [
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', [...f.get('nb'), ...c32(8 * mp), ...op.i32Mul], [...f.get('q'), ...op.v128Zero, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
-    ...f.get('b0'), ...f.get('nb'), ...op.i32Add, ...f.set('bend'),
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.cur), ...f.set('j'),
-      ...f.get('q'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
-      ...addr(f, at.E64, 'i', 8 * mp), ...f.set('o'),
-      ...each(chunksOf(P), chunkLoop),
-      ...f.get('q'), ...f.get('jj'), ...op.i32Store(at.cur),
-      ...inc(f, 'i', 1),
-    ]),
+    ...zero(f, at.H, rows),
+    ...blockColumns(f, at, n, [...addr(f, at.E64, 'i', 8 * mp), ...f.set('o')], each(chunksOf(P), chunkLoop)),
     // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
-    ...(t.hiddenRelu ? [
-      ...c32(0), ...f.set('q'),
-      ...whileLt(f, 'q', [...f.get('nb'), ...c32(8 * mp), ...op.i32Mul], [
-        ...f.get('q'), ...op.v128Zero, ...f.get('q'), ...op.v128Load(at.H), ...op.f64x2Pmax, ...op.v128Store(at.H), ...inc(f, 'q', 16)]),
-    ] : []),
+    ...(t.hiddenRelu ? reluInPlace(f, at.H, rows, op.f64x2Pmax) : []),
   ]);
 }
 
@@ -190,33 +141,9 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
   for (const l of ['s', 'xi', 'y', 'out', 'diff', 'w', 'gi']) f.local(l, F64);
   for (const l of ['h0', 'h1', 'd', 'vs', 'vx', 'vy', 'vd', 'vw', 'vg', 'vskip', 'vc']) f.local(l, V128);
   vecLocals(f, 'a', 2 * T);
-  const tile = (rows: 1 | 2): Code => [
-    ...addr(f, at.H, 'r', 8 * mp), ...f.set('ha'),
-    ...c32(0), ...f.set('q'),
-    ...whileLt(f, 'q', c32(8 * np), [
-      ...each(range(T), (s) => [
-        ...f.get('q'), ...op.v128Load(at.bias64 + 16 * s), ...f.set(`a${s}`),
-        ...(rows === 2 ? [...f.get(`a${s}`), ...f.set(`a${T + s}`)] : []),
-      ]),
-      ...f.get('q'), ...c32(at.DT), ...op.i32Add, ...f.set('o'),
-      ...f.get('ha'), ...f.set('hk'), ...f.get('ha'), ...c32(8 * m), ...op.i32Add, ...f.set('he'),
-      // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (a loop, not unrolled: unrolled, the
-      // compiler hoists the loads and spills the accumulators)
-      ...whileLt(f, 'hk', f.get('he'), [
-        ...f.get('hk'), ...op.load64Splat(0), ...f.set('h0'),
-        ...(rows === 2 ? [...f.get('hk'), ...op.load64Splat(8 * mp), ...f.set('h1')] : []),
-        ...each(range(T), (s) => [
-          ...f.get('o'), ...op.v128Load(16 * s), ...f.set('d'),
-          ...exactMadd(fused, f.get(`a${s}`), f.get('d'), f.get('h0')), ...f.set(`a${s}`),
-          ...(rows === 2 ? [...exactMadd(fused, f.get(`a${T + s}`), f.get('d'), f.get('h1')), ...f.set(`a${T + s}`)] : []),
-        ]),
-        ...inc(f, 'hk', 8), ...inc(f, 'o', 8 * np),
-      ]),
-      ...each(range(T), (s) => [...f.get('q'), ...f.get(`a${s}`), ...op.v128Store(at.S + 16 * s)]),
-      ...(rows === 2 ? each(range(T), (s) => [...f.get('q'), ...f.get(`a${T + s}`), ...op.v128Store(at.S + 8 * np + 16 * s)]) : []),
-      ...inc(f, 'q', 8 * F),
-    ]),
-  ];
+  // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order
+  const tileOf = { at, bias: at.bias64, bytes: 8, hRow: 8 * mp, m, np, F, madd: (a: Code, x: Code, y: Code) => exactMadd(fused, a, x, y) } as const;
+  const tile = (rows: 1 | 2) => decoderTile(f, tileOf, rows);
   // Loss and output gradient of sample r (pre-activations in S row `row`), in the reference's order, two
   // features at a time and without branches (a skipped feature is a select, not a jump): the loss adds
   // lane 0 then lane 1. Active (i, g_i) go to the sample's list.
@@ -263,21 +190,11 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
     ...inc(f, 'cnt', 1),
     ...op.end,
   ];
-  const feat = (row: 0 | 1): Code => [
-    ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(4 * n), ...op.i32Mul, ...c32(at.x), ...op.i32Add, ...f.set('xrow'),
-    ...c32(0), ...f.set('i'),
-    ...whileLt(f, 'i', c32(n - (n % 2)), [...pair(row), ...inc(f, 'i', 2)]),
-    ...(n % 2 ? single(row) : []),
-    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
-  ];
+  const feat = (row: 0 | 1): Code => featureGroups(f, at, n, 2, pair(row), n % 2 ? single(row) : []);
   return fn(f, [
     ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
     ...f.get('c'), ...op.f64x2Splat, ...f.set('vc'),
-    ...op.block, ...op.loop,
-    ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32GeU, ...op.brIf(1),
-    ...tile(2), ...feat(0), ...inc(f, 'r', 1), ...feat(1), ...inc(f, 'r', 1),
-    ...op.br(0), ...op.end, ...op.end,
-    ...f.get('r'), ...f.get('nb'), ...op.i32LtU, ...op.if, ...tile(1), ...feat(0), ...op.end,
+    ...samplePairs(f, tile, feat),
     ...f.get('loss'),
   ]);
 }
@@ -285,11 +202,7 @@ function fwdFeatFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boole
 /** dhPass(b0, nb): over each sample's active features (increasing i): dh_b = fround-sum of g_bi D_i, ReLU-masked, and gD_i = fround(gD_i + g_bi h_b). */
 function dhFn(t: ModelTraits, L: Layout): Fn {
   const { at, mp, P } = L;
-  const f = new Frame();
-  for (const p of ['b0', 'nb']) f.param(p, I32);
-  for (const l of ['r', 'p', 'pe', 'q', 'o', 'hr', 'dr']) f.local(l, I32);
-  f.local('g', V128);
-  vecLocals(f, 'a', CHUNK);
+  const f = dhFrame(CHUNK);
   const chunk = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...op.v128Zero, ...f.set(`a${l}`)]),
     ...f.get('p'), ...f.set('q'),
@@ -303,31 +216,15 @@ function dhFn(t: ModelTraits, L: Layout): Fn {
         ...op.v128Store(at.gD64 + 16 * (c0 + l))]),
       ...inc(f, 'q', 1),
     ]),
-    ...each(range(len), (l) => [
-      ...f.get('dr'), ...f.get(`a${l}`),
-      ...(t.hiddenRelu ? [...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l)), ...op.v128Zero, ...op.f64x2Gt, ...op.v128And] : []),
-      ...op.v128Store(at.dh64 + 16 * (c0 + l)),
-    ]),
+    ...storeDh(f, at, at.dh64, [c0, len], t.hiddenRelu ? op.f64x2Gt : null),
   ];
-  return fn(f, [
-    ...whileLt(f, 'r', f.get('nb'), [
-      ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.actRow), ...f.set('p'),
-      ...f.get('q'), ...op.i32Load(at.actRow + 4), ...f.set('pe'),
-      ...f.get('r'), ...c32(8 * mp), ...op.i32Mul, ...f.set('hr'),
-      ...f.get('b0'), ...f.get('r'), ...op.i32Add, ...c32(8 * mp), ...op.i32Mul, ...f.set('dr'),
-      ...each(chunksOf(P), chunk),
-      ...inc(f, 'r', 1),
-    ]),
-  ]);
+  return fn(f, eachSample(f, at, 8 * mp, each(chunksOf(P), chunk)));
 }
 
 /** gePass(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
 function geFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boolean): Fn {
   const { at, mp, P } = L;
-  const f = new Frame();
-  for (const l of ['i', 'j', 'j0', 'je', 'hb', 'og', 'ow']) f.local(l, I32);
-  f.local('v', V128);
-  vecLocals(f, 'a', CHUNK);
+  const f = geFrame(CHUNK);
   const chunk = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => (t.tied ? [...f.get('og'), ...op.v128Load(at.gD64 + 16 * (c0 + l))] : op.v128Zero).concat(f.set(`a${l}`))),
     ...f.get('j0'), ...f.set('j'),
@@ -342,47 +239,17 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number, fused: boolean): 
     ...each(range(len), (l) => [...f.get('ow'), ...f.get(`a${l}`), ...op.f32x4DemoteZero, ...op.store64Lane0(at.gW + 8 * (c0 + l))]),
     ...(t.tied ? [] : each(range(len), (l) => [...f.get('ow'), ...f.get('og'), ...op.v128Load(at.gD64 + 16 * (c0 + l)), ...op.f32x4DemoteZero, ...op.store64Lane0(at.gW2 + 8 * (c0 + l))])),
   ];
-  return fn(f, [
-    ...whileLt(f, 'i', c32(n), [
-      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('j'), ...op.i32Load(at.colPtr), ...f.set('j0'),
-      ...f.get('j'), ...op.i32Load(at.colPtr + 4), ...f.set('je'),
-      ...f.get('i'), ...c32(8 * mp), ...op.i32Mul, ...f.set('og'),
-      ...f.get('i'), ...c32(4 * m), ...op.i32Mul, ...f.set('ow'),
-      ...each(chunksOf(P), chunk),
-      ...inc(f, 'i', 1),
-    ]),
+  return fn(f, eachColumn(f, at, n, m, 8 * mp, each(chunksOf(P), chunk)));
+}
+
+const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, fused: boolean): WebAssembly.Module =>
+  compileOnce(`f64/${n}/${m}/${B}/${traitsKey(t)}/${+fused}`, () => [
+    { name: 'run', results: [F64], ...runFn(L, n, B) },
+    { name: 'enc', results: [], ...encFn(t, L, n, fused) },
+    { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m, fused) },
+    { name: 'dh', results: [], ...dhFn(t, L) },
+    { name: 'ge', results: [], ...geFn(t, L, n, m, fused) },
   ]);
-}
-
-// Compile our modules with the optimising compiler up front: with tiering, a kernel that runs once per
-// step can stay on the baseline compiler's code for many steps (no on-stack replacement in WebAssembly).
-setFlagsFromString('--no-wasm-dynamic-tiering');
-
-const modules = new Map<string, WebAssembly.Module>();
-function moduleFor(t: ModelTraits, n: number, m: number, B: number, L: Layout, fused: boolean): WebAssembly.Module {
-  const key = `${n}/${m}/${B}/${+t.hiddenRelu}${+t.outputRelu}${+t.tied}${+t.absTarget}/${+fused}`;
-  let mod = modules.get(key);
-  if (!mod) {
-    const funcs: FuncDef[] = [
-      { name: 'run', results: [F64], ...runFn(L, n, B) },
-      { name: 'enc', results: [], ...encFn(t, L, n, fused) },
-      { name: 'fwdFeat', results: [F64], ...fwdFeatFn(t, L, n, m, fused) },
-      { name: 'dh', results: [], ...dhFn(t, L) },
-      { name: 'ge', results: [], ...geFn(t, L, n, m, fused) },
-    ];
-    modules.set(key, (mod = new WebAssembly.Module(wasmModule(funcs, 1))));
-  }
-  return mod;
-}
-
-/** Whether this JS engine runs WebAssembly SIMD (Node ≥ 16 does). */
-export const wasmSimdAvailable: boolean = (() => {
-  try {
-    return WebAssembly.validate(wasmModule([{ name: 'f', params: [], results: [], locals: [V128], body: [...op.v128Zero, ...op.set(0)] }], 1));
-  } catch {
-    return false;
-  }
-})();
 
 /**
  * One instance's training step on WebAssembly: the batch and the gradients live in its memory (the
@@ -402,16 +269,10 @@ export class WasmStepper {
     readonly fused: boolean = fusedAvailable) {
     const L = (this.L = layout(t, n, m, B));
     const { at } = L;
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
-    const buf = memory.buffer;
-    const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
-    const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
+    const { memory, buf, batch, grads } = stepperMemory(t, n, m, B, at, L.size);
     this.f64 = new Float64Array(buf);
-    this.batch = {
-      B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
-      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }),
-    };
-    this.grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
+    this.batch = batch;
+    this.grads = grads;
     new Float64Array(buf, at.imp, n).set(importance);
     this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, fused), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as (c: number) => number;
@@ -443,7 +304,7 @@ export class WasmStepper {
   runTimed(E: Float32Array, D: Float32Array, bias: Float32Array, ms: Record<string, number>): number {
     const { n, B, L } = this;
     const x = this.phases as Record<string, (...a: number[]) => number>;
-    const time = <R>(k: string, g: () => R): R => { const t0 = performance.now(); const r = g(); ms[k] = (ms[k] ?? 0) + performance.now() - t0; return r; };
+    const time = timer(ms);
     const buf = this.f64.buffer;
     time('weights', () => {
       this.writeWeights(E, D, bias);
