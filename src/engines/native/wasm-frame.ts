@@ -1,4 +1,4 @@
-// Helpers for writing WebAssembly function bodies with named locals (wasm-kernel.ts, wasm-data.ts).
+// Helpers for writing WebAssembly function bodies with named locals (wasm-kernel.ts, wasm-kernel-f32.ts, wasm-gen.ts, wasm-data.ts).
 import { op, type Code } from './wasm-asm.js';
 
 /** Named locals of one function: params first (their order is the signature), then locals. */
