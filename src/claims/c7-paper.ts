@@ -4,7 +4,7 @@
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
-import { seedList } from './seeds.js';
+import { seedList, seedsUpTo } from './seeds.js';
 import { initParams } from '../models.js';
 import { instanceStreams } from '../instance.js';
 import { featureNorms } from '../metrics/features.js';
@@ -16,7 +16,7 @@ const shape = byTier({
   // n = 20, m = 8, with the importance profile over i/n kept too: I_i = 0.8^(5i), so feature i of 20 weighs
   // what feature 5i of 100 does (why: docs/design/c7.md).
   // 12 seeds: the checks are counts of a few features per seed (why: docs/design/c7.md)
-  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] },
+  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: seedsUpTo(12) },
   paper: { n: 100, m: 40, decay: 0.8, seeds: [1, 2] },
 });
 
