@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Params } from '../src/types.js';
-import { attack, attackModel, symEig, vulnerability } from '../src/metrics/adversarial.js';
+import { attack, attackModel, vulnerability } from '../src/metrics/adversarial.js';
+import { symEig } from '../src/metrics/sym-eig.js';
 import { forward } from '../src/metrics/evaluate.js';
 import { Rng } from '../src/rng.js';
 

@@ -1,5 +1,6 @@
 // Thomson problem: k unit vectors in R^d minimising Σ 1/‖x_i − x_j‖ (electrostatic repulsion). Many of
 // the paper's feature polytopes are its solutions; we solve small cases numerically to compare against.
+import { symEig } from './sym-eig.js';
 import { Rng } from '../rng.js';
 
 /** Projected gradient descent from several seeded starts; returns the best configuration found. */
@@ -46,17 +47,13 @@ export function pairwiseAngles(X: number[][]): number[] {
   return out.sort((a, b) => a - b);
 }
 
-/** Dimension of the span of a set of vectors (numerical rank by Gram–Schmidt, tolerance 0.1 relative). */
+/** Dimension of the span of a set of vectors: its numerical rank, the number of singular values above `tol`
+ *  × the largest (from the eigenvalues of the Gram matrix). Order-free, unlike Gram–Schmidt, whose residual
+ *  is measured against a plane fitted to the first vectors only (why: docs/design/c4.md). */
 export function spanDimension(X: number[][], tol = 0.1): number {
-  const basis: number[][] = [];
-  for (const x of X) {
-    let r = [...x];
-    for (const q of basis) {
-      const c = r.reduce((s, v, t) => s + v * q[t], 0);
-      r = r.map((v, t) => v - c * q[t]);
-    }
-    const n = Math.hypot(...r);
-    if (n > tol * Math.hypot(...x)) basis.push(r.map((v) => v / n));
-  }
-  return basis.length;
+  if (X.length === 0) return 0;
+  const G = X.map((a) => X.map((b) => a.reduce((s, v, t) => s + v * b[t], 0)));
+  const sv = symEig(G).values.map((e) => Math.sqrt(Math.max(0, e)));
+  const top = Math.max(...sv);
+  return top > 0 ? sv.filter((v) => v > tol * top).length : 0;
 }
