@@ -22,8 +22,8 @@ import { mean } from '../src/stats/summary.js';
 const SPARSE = [0.03, 0.01];
 /** C7.8: features with a half computed at SPARSE over features with |x| computed when dense, mean over seeds at least this */
 const GAIN_MIN = 1.5;
-/** C7.8: share of live neurons polysemantic at the sparsest p (trial runs: 0.875–1 default tier, 1 paper tier;
- *  at p = 0.01–0.03 the default tier's 8 neurons were 38–100% polysemantic) */
+/** C7.8: share of the seeds' live neurons polysemantic at the sparsest p, pooled (trial runs per seed: 0.875–1 default
+ *  tier, 1 paper tier; at p = 0.01–0.03 the default tier's 8 neurons were 38–100% polysemantic) */
 const POLY_MIN = 0.85;
 /** C7.6: dense models mostly monosemantic, mean polysemantic share over seeds at most this (default tier: 0, 0,
  *  0.25 and, in a trial run, 0.125 of 8 neurons per seed; paper tier: 0 of 40) */
@@ -43,7 +43,10 @@ defineClaim({
   },
   run: () => C7P.run(),
   prepare: (run) => {
-    const rows: (PaperCounts & { poly: number })[] = run.instances.map((t) => ({ ...paperCounts(t, run.config.namespace), poly: polysemanticity(t.params).polyShare }));
+    const rows: (PaperCounts & { poly: number; polyN: number; live: number })[] = run.instances.map((t) => {
+      const s = polysemanticity(t.params);
+      return { ...paperCounts(t, run.config.namespace), poly: s.polyShare, polyN: s.poly, live: s.mono + s.poly };
+    });
     const at = (p: number) => rows.filter((r) => Math.abs(r.p - p) < 1e-9);
     return { run, rows, at };
   },
@@ -81,17 +84,19 @@ defineClaim({
       title: `sparsity still packs more features into the same neurons: at p ∈ {${SPARSE.join(', ')}} a half is computed for more features than |x| is when dense (per seed, and ≥ ${GAIN_MIN}× on average), and at p = ${C7P.densities.at(-1)} ≥ ${POLY_MIN * 100}% of the neurons are polysemantic`,
       check: ({ at }, record) => {
         const dense = new Map(at(1).map((r) => [r.seed, r.full]));
-        const sparsest = new Map(at(C7P.densities.at(-1)!).map((r) => [r.seed, r.poly]));
+        const sparsest = at(C7P.densities.at(-1)!);
         const rows = SPARSE.flatMap((p) => at(p).map((r) => ({ ...r, gain: r.some / Math.max(1, dense.get(r.seed)!) })));
         const pooled = mean(rows.map((r) => r.gain));
+        // the polysemantic share over every seed's live neurons: one seed's 8 neurons make a share in steps of 1/8
+        const polyShare = sparsest.reduce((a, r) => a + r.polyN, 0) / sparsest.reduce((a, r) => a + r.live, 0);
         record({ what: 'per (p, seed): [p, seed, features with a half computed / features with |x| computed at p = 1]; mean gain', value: { rows: rows.map((r) => [r.p, r.seed, +r.gain.toFixed(2)]), mean: pooled }, paper: 'sparse: superposition', tolerance: `per seed: mean over p ∈ {${SPARSE.join(', ')}} > 1; mean over all ≥ ${GAIN_MIN}` });
-        record({ what: `polysemantic share of live neurons at p = ${C7P.densities.at(-1)}, per seed`, value: Object.fromEntries(sparsest), paper: 'sparse: polysemantic neurons', tolerance: `≥ ${POLY_MIN}` });
+        record({ what: `polysemantic share of live neurons at p = ${C7P.densities.at(-1)}: per seed, and over all seeds' neurons`, value: { perSeed: Object.fromEntries(sparsest.map((r) => [r.seed, r.poly])), pooled: polyShare }, paper: 'sparse: polysemantic neurons', tolerance: `over all seeds ≥ ${POLY_MIN}` });
         expect(C7P.seeds.map((seed) => {
           const mine = rows.filter((r) => r.seed === seed);
           // the seed's gain over both sparse densities: one density's count of 2–6 features alone is too coarse a verdict
-          const ok = mean(mine.map((r) => r.gain)) > 1 && sparsest.get(seed)! >= POLY_MIN;
-          return verdict(seed, ok, `${mine.map((r) => `p=${r.p}: gain ${r.gain.toFixed(2)}`).join(', ')}; polysemantic at p=${C7P.densities.at(-1)} ${sparsest.get(seed)!.toFixed(2)}`);
+          return verdict(seed, mean(mine.map((r) => r.gain)) > 1, mine.map((r) => `p=${r.p}: gain ${r.gain.toFixed(2)}`).join(', '));
         })).toHoldForMostSeeds();
+        expect(polyShare).toBeAtLeast(POLY_MIN);
         expect(pooled).toBeAtLeast(GAIN_MIN);
       },
     },
