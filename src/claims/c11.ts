@@ -18,7 +18,7 @@ export const C11 = {
   steps: DEFAULT_TRAIN.steps,
   /** 400 snapshots: a jump of D_i takes ≈ 250–1,000 steps here, so it spans 10–40 of them */
   snapshotEvery: 25,
-  seeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(24) })),
+  seeds: seedList(byTier({ default: seedsUpTo(24), paper: seedsUpTo(24) })),
   /** the first 5% of training, where every weight leaves its initialisation fast, is left out */
   skipShare: 0.05,
   /** a feature's transit: the shortest stretch of training holding this share of its net change in D_i */
