@@ -32,7 +32,7 @@ const DENSE_POLY_MAX = 0.25;
 defineClaim({
   id: 'C7',
   part: 'paper setting',
-  title: `absolute value under the paper's setting, importance ${+C7P.decay.toFixed(4)}^i, n=${C7P.n}, m=${C7P.m} (${C7P.seeds.length} seeds, ${tier()} tier)`,
+  title: `absolute value under the paper's setting, importance ${+C7P.decay.toFixed(4)}^i, n=${C7P.n}, m=${C7P.m} (${C7P.seeds.length} seeds${C7P.denseSeeds.length ? `, ${C7P.seeds.length + C7P.denseSeeds.length} at p = 1` : ''}, ${tier()} tier)`,
   spec: import.meta.url,
   paper: {
     statement: 'Once the features are sparse enough, the absolute-value model, too, uses superposition to represent more features than it has neurons ' +
@@ -41,9 +41,10 @@ defineClaim({
     settings: 'n = 100, m = 40, importance 0.8^i, x_i ~ U[−1, 1]; the paper gives no optimiser, steps or densities. Chosen (ARENA\'s): Adam lr 1e-3, ' +
       'batch 1024, 5,000 steps, p ∈ {1, .3, .1, .03, .01, .003, .001}.',
   },
-  run: () => C7P.run(),
-  prepare: (run) => {
-    const rows: (PaperCounts & { poly: number; polyN: number; live: number })[] = run.instances.map((t) => {
+  run: () => ({ sweep: C7P.run(), dense: C7P.denseRun() }),
+  prepare: ({ sweep: run, dense }) => {
+    const models = [...run.instances, ...(dense?.instances ?? [])];
+    const rows: (PaperCounts & { poly: number; polyN: number; live: number })[] = models.map((t) => {
       const s = polysemanticity(t.params);
       return { ...paperCounts(t, run.config.namespace), poly: s.polyShare, polyN: s.poly, live: s.mono + s.poly };
     });

@@ -4,7 +4,7 @@
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
-import { seedList, seedsUpTo } from './seeds.js';
+import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
 import { initParams } from '../models.js';
 import { instanceStreams } from '../instance.js';
 import { featureNorms } from '../metrics/features.js';
@@ -15,15 +15,18 @@ const shape = byTier({
   // seed, beyond the default tier's budget. The default tier keeps the paper's 2.5 features per neuron at
   // n = 20, m = 8, with the importance profile over i/n kept too: I_i = 0.8^(5i), so feature i of 20 weighs
   // what feature 5i of 100 does (why: docs/design/c7.md).
-  // 12 seeds: the checks are counts of a few features per seed (why: docs/design/c7.md)
-  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: seedsUpTo(12) },
-  paper: { n: 100, m: 40, decay: 0.8, seeds: [1, 2] },
+  // 12 seeds: the checks are counts of a few features per seed; 12 more at p = 1 for C7.6's mean share of
+  // 8 neurons (why: docs/design/c7.md)
+  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: seedsUpTo(12), denseSeeds: seedsUpTo(24).slice(12) },
+  paper: { n: 100, m: 40, decay: 0.8, seeds: [1, 2], denseSeeds: [] as number[] },
 });
 
 export const C7P = {
   id: 'C7',
   ...shape,
   seeds: seedList(shape.seeds),
+  /** extra seeds at p = 1 (default tier), for C7.6 */
+  denseSeeds: seedList(shape.denseSeeds),
   densities: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
   steps: 5_000,
   importance(): number[] {
@@ -37,6 +40,10 @@ export const C7P = {
       train: { ...DEFAULT_TRAIN, steps: this.steps },
       instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))),
     };
+  },
+  /** The extra dense (p = 1) seeds, same namespace and settings as run(); null when the tier has none. */
+  denseRun(): RunConfig | null {
+    return extraSeedsRun(this.run(), [{ sparsity: 0, importance: this.importance() }], this.denseSeeds);
   },
 };
 
