@@ -13,7 +13,7 @@ import { verdict } from '../src/claims/matchers.js';
 import { C7P, paperCounts, INPUT_GROWTH, type PaperCounts } from '../src/claims/c7-paper.js';
 import { COMPUTED_MAX } from '../src/claims/c7.js';
 import { tier } from '../src/tier.js';
-import { polysemanticity } from '../src/metrics/polysemanticity.js';
+import { neurons, polysemanticity, summarise, type NeuronStats } from '../src/metrics/polysemanticity.js';
 import { weightHeatmap } from '../src/figures/weight-heatmap.js';
 import { mean } from '../src/stats/summary.js';
 
@@ -44,9 +44,9 @@ defineClaim({
   run: () => ({ sweep: C7P.run(), dense: C7P.denseRun() }),
   prepare: ({ sweep: run, dense }) => {
     const models = [...run.instances, ...(dense?.instances ?? [])];
-    const rows: (PaperCounts & { poly: number; polyN: number; live: number })[] = models.map((t) => {
-      const s = polysemanticity(t.params);
-      return { ...paperCounts(t, run.config.namespace), poly: s.polyShare, polyN: s.poly, live: s.mono + s.poly };
+    const rows: (PaperCounts & { neurons: NeuronStats[]; poly: number })[] = models.map((t) => {
+      const ns = neurons(t.params);
+      return { ...paperCounts(t, run.config.namespace), neurons: ns, poly: summarise(ns).polyShare };
     });
     const at = (p: number) => rows.filter((r) => Math.abs(r.p - p) < 1e-9);
     return { run, rows, at };
@@ -89,7 +89,7 @@ defineClaim({
         const rows = SPARSE.flatMap((p) => at(p).map((r) => ({ ...r, gain: r.some / Math.max(1, dense.get(r.seed)!) })));
         const pooled = mean(rows.map((r) => r.gain));
         // the polysemantic share over every seed's live neurons: one seed's 8 neurons make a share in steps of 1/8
-        const polyShare = sparsest.reduce((a, r) => a + r.polyN, 0) / sparsest.reduce((a, r) => a + r.live, 0);
+        const polyShare = summarise(sparsest.flatMap((r) => r.neurons)).polyShare;
         record({ what: 'per (p, seed): [p, seed, features with a half computed / features with |x| computed at p = 1]; mean gain', value: { rows: rows.map((r) => [r.p, r.seed, +r.gain.toFixed(2)]), mean: pooled }, paper: 'sparse: superposition', tolerance: `per seed: mean over p ∈ {${SPARSE.join(', ')}} > 1; mean over all ≥ ${GAIN_MIN}` });
         record({ what: `polysemantic share of live neurons at p = ${C7P.densities.at(-1)}: per seed, and over all seeds' neurons`, value: { perSeed: Object.fromEntries(sparsest.map((r) => [r.seed, r.poly])), pooled: polyShare }, paper: 'sparse: polysemantic neurons', tolerance: `over all seeds ≥ ${POLY_MIN}` });
         expect(C7P.seeds.map((seed) => {
