@@ -99,26 +99,34 @@ export interface Sampler {
 export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfig, signed: boolean, rng: Rng): Sampler {
   const value = signed ? () => 2 * rng.uniform() - 1 : () => rng.uniform();
   // Features belonging to a set are generated with their set; the rest independently.
-  const setOf = new Int32Array(n).fill(-1);
   const sets = data.kind === 'independent' ? [] : data.sets;
-  sets.forEach((s, k) => s.forEach((i) => (setOf[i] = k)));
+  // Set members' draws go to per-feature lists first (rows, and values rounded to float32 as put() would),
+  // kept across batches: B slots per set a feature is in.
+  const inSets = new Int32Array(n);
+  for (const set of sets) for (const i of set) inSets[i]++;
+  const count = new Int32Array(n);
+  const listR: Int32Array[] = [], listV: Float32Array[] = [];
+  let listB = -1;
+  const push = (i: number, b: number) => {
+    const c = count[i]++;
+    listR[i][c] = b;
+    listV[i][c] = value();
+  };
 
   return {
     fill(batch: Batch) {
       const { B, x, colPtr, rows, vals } = batch;
       x.fill(0);
-      // Set members are drawn first into small lists; independent features go straight into the CSC.
-      const setLists = new Map<number, { r: number[]; v: number[] }>();
-      for (const set of sets) for (const i of set) setLists.set(i, { r: [], v: [] });
+      if (sets.length > 0 && listB !== B) {
+        for (let i = 0; i < n; i++) if (inSets[i]) [listR[i], listV[i]] = [new Int32Array(B * inSets[i]), new Float32Array(B * inSets[i])];
+        listB = B;
+      }
+      count.fill(0);
       for (const set of sets) {
         if (data.kind === 'correlated') {
           // One coin per set (its first feature's probability): members appear together.
           bernoulliRows(rng, B, probs[set[0]], (b) => {
-            for (const i of set) {
-              const L = setLists.get(i)!;
-              L.r.push(b);
-              L.v.push(value());
-            }
+            for (const i of set) push(i, b);
           });
         } else {
           // The set fires with probability Σp and then exactly one member, chosen ∝ p_i.
@@ -134,9 +142,7 @@ export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfi
               }
               u -= probs[i];
             }
-            const L = setLists.get(pick)!;
-            L.r.push(b);
-            L.v.push(value());
+            push(pick, b);
           });
         }
       }
@@ -149,8 +155,7 @@ export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfi
       };
       for (let i = 0; i < n; i++) {
         colPtr[i] = nz;
-        const L = setLists.get(i);
-        if (L) for (let j = 0; j < L.r.length; j++) put(i, L.r[j], L.v[j]);
+        if (inSets[i]) for (let j = 0, R = listR[i], V = listV[i]; j < count[i]; j++) put(i, R[j], V[j]);
         else if (batch.columns && probs[i] > 0) nz = batch.columns.fill(rng, i, B, n, probs[i], signed, nz);
         else nz = independentColumn(rng, B, n, i, probs[i], signed, x, rows, vals, nz);
       }

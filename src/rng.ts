@@ -17,37 +17,38 @@ export function hash32(s: string, salt = 0): number {
 }
 
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /** a, b, c, d: int32 words in a typed array, so V8 keeps them unboxed (as object fields they become heap numbers) */
+  private readonly s = new Int32Array(4);
   private spare = NaN;
 
   /** A stream named by `label` (e.g. "C2.1/seed=3/data"): different labels give independent streams. */
   constructor(label: string) {
-    this.a = hash32(label, 1);
-    this.b = hash32(label, 2);
-    this.c = hash32(label, 3);
-    this.d = 1;
+    this.s[0] = hash32(label, 1);
+    this.s[1] = hash32(label, 2);
+    this.s[2] = hash32(label, 3);
+    this.s[3] = 1;
     for (let i = 0; i < 15; i++) this.nextU32(); // discard warm-up outputs
   }
 
   /** The generator's 4 state words (wasm-data.ts continues the same stream in WebAssembly). */
   saveState(to: Int32Array, at: number): void {
-    to[at] = this.a; to[at + 1] = this.b; to[at + 2] = this.c; to[at + 3] = this.d;
+    const s = this.s;
+    to[at] = s[0]; to[at + 1] = s[1]; to[at + 2] = s[2]; to[at + 3] = s[3];
   }
 
   loadState(from: Int32Array, at: number): void {
-    this.a = from[at]; this.b = from[at + 1]; this.c = from[at + 2]; this.d = from[at + 3];
+    const s = this.s;
+    s[0] = from[at]; s[1] = from[at + 1]; s[2] = from[at + 2]; s[3] = from[at + 3];
   }
 
   nextU32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const s = this.s;
+    const a = s[0], b = s[1], c = s[2], d = s[3];
+    const t = (((a + b) | 0) + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
 

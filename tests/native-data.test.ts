@@ -6,7 +6,7 @@ import { allocBatch, makeSampler, type Batch } from '../src/data.js';
 import { Rng } from '../src/rng.js';
 import { MODEL_TRAITS } from '../src/models.js';
 import { WasmStepper } from '../src/engines/native/wasm-kernel.js';
-import { wasmLog } from '../src/engines/native/wasm-data.js';
+import { formulaGap, gapTableBytes, gapTables, wasmLog, wasmTableGap } from '../src/engines/native/wasm-data.js';
 import type { DataConfig } from '../src/types.js';
 
 const used = (b: Batch) => {
@@ -40,6 +40,35 @@ describe('WebAssembly column writer', () => {
       if (!Object.is(a, b) && mismatches++ === 0) first = `log(${u}) = ${a}, Math.log = ${b}`;
     }
     expect({ mismatches, first }).toEqual({ mismatches: 0, first: '' });
+  });
+
+  it('Math.log is non-decreasing on k·2⁻²⁴ (k = 1 … 2²⁴), so the geometric gap is non-increasing in k (what gapTables relies on)', () => {
+    let drops = 0;
+    for (let k = 2, prev = Math.log(5.9604644775390625e-8); k <= 2 ** 24; k++) {
+      const l = Math.log(k * 5.9604644775390625e-8);
+      if (l < prev) drops++;
+      prev = l;
+    }
+    expect(drops).toBe(0);
+  });
+
+  it.each([[0.2499, 1024], [0.1, 256], [0.01, 1024], [0.001, 4096], [0.0005, 37]])(
+    'p=%f B=%i: the gap tables give the formula\'s gap for every k = 1 … 2²⁴', (p, B) => {
+      const memory = new WebAssembly.Memory({ initial: Math.ceil((64 + gapTableBytes(B)) / 65536) });
+      new Int32Array(memory.buffer, 64, gapTables(p, B).length).set(gapTables(p, B));
+      const gap = wasmTableGap(memory);
+      const logq = Math.log1p(-p);
+      let mismatches = 0;
+      let first = '';
+      for (let k = 1; k <= 2 ** 24; k++) {
+        const a = gap(64 - 4, 64 + 4 * B, k), b = formulaGap(k, logq, B);
+        if (a !== b && mismatches++ === 0) first = `k = ${k}: tables ${a}, formula ${b}`;
+      }
+      expect({ mismatches, first }).toEqual({ mismatches: 0, first: '' });
+    });
+
+  it('more distinct small probabilities than table slots: the rest compute their gaps, same batches', () => {
+    compare(9, 300, [0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.2, 0.003, 0.1], false);
   });
 
   it.each([

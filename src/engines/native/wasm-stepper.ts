@@ -5,7 +5,10 @@ import type { Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
 import type { Grads } from './kernel.js';
 import { op, V128, wasmModule, type FuncDef } from './wasm-asm.js';
-import { WasmColumns } from './wasm-data.js';
+import { gapTableBytes, WasmColumns } from './wasm-data.js';
+
+/** Probabilities per stepper whose geometric gaps come from tables (more fall back to computing them). */
+const GAP_SLOTS = 4;
 
 // Compile our modules with the optimising compiler up front: with tiering, a kernel that runs once per
 // step can stay on the baseline compiler's code for many steps (no on-stack replacement in WebAssembly).
@@ -33,13 +36,14 @@ export const wasmSimdAvailable: boolean = (() => {
 
 /** A stepper's memory: the batch and the float32 gradients as views into it (at the layout's x, rows, vals, gW…). */
 export function stepperMemory(t: ModelTraits, n: number, m: number, B: number, at: Record<string, number>, size: number) {
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(size / 65536) });
+  const gapsAt = Math.ceil(size / 16) * 16; // the data module's gap tables follow the layout
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((gapsAt + GAP_SLOTS * gapTableBytes(B)) / 65536) });
   const buf = memory.buffer;
   const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
   const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
   const batch: Batch = {
     B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
-    columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }),
+    columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: gapsAt, slots: GAP_SLOTS, B }),
   };
   const grads: Grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
   return { memory, buf, batch, grads };
