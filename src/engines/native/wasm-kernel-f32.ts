@@ -278,10 +278,12 @@ export class WasmStepperF32 {
     const { n, m, f32, L, t } = this;
     const { m4, np, at } = L;
     const e0 = at.E / 4, d0 = at.D / 4, t0 = at.DT / 4;
+    // plain loops: a subarray + set per row cost more than the copy itself at the paper's small m
     for (let i = 0; i < n; i++) {
-      f32.set(E.subarray(i * m, i * m + m), e0 + i * m4);
-      if (!t.tied) f32.set(D.subarray(i * m, i * m + m), d0 + i * m4);
-      for (let k = 0; k < m; k++) f32[t0 + k * np + i] = D[i * m + k];
+      const src = i * m, e = e0 + i * m4, d = d0 + i * m4;
+      for (let k = 0; k < m; k++) f32[e + k] = E[src + k];
+      if (!t.tied) for (let k = 0; k < m; k++) f32[d + k] = D[src + k];
+      for (let k = 0; k < m; k++) f32[t0 + k * np + i] = D[src + k];
     }
     f32.set(bias, at.bias / 4);
   }
