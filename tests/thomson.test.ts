@@ -66,4 +66,13 @@ describe('thomson', () => {
     for (const v of a.slice(0, 5)) expect(v).toBeCloseTo(72, 1);
     for (const v of a.slice(5)) expect(v).toBeCloseTo(144, 1);
   });
+
+  it('a solved case is remembered: the same answer again, as a copy the caller may change', () => {
+    const first = thomson(4, 3);
+    const again = thomson(4, 3);
+    expect(again).toEqual(first);
+    first[0][0] = 99;
+    expect(thomson(4, 3)[0][0]).toBe(again[0][0]);
+    expect(thomson(4, 3, 1, 100)).not.toEqual(again); // another (starts, iters) is another case
+  });
 });
