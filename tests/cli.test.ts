@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
 import { parseFlags, UsageError } from '../src/cli/args.js';
-import { trainCommand } from '../src/cli/train.js';
+import { trainCommand } from '../src/cli/commands.js';
 import { selectSpecs } from '../src/cli/reproduce.js';
 
 const run = promisify(execFile);

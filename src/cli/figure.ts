@@ -8,29 +8,11 @@ import { wtwHeatmap } from '../figures/wtw-heatmap.js';
 import { directions2d } from '../figures/directions-2d.js';
 import { renderPng } from '../figures/render.js';
 import { featureNorms } from '../metrics/features.js';
-import { parseFlags, shownPath, UsageError, type CommandSpec } from './args.js';
+import { parseFlags, shownPath, UsageError } from './args.js';
+import { FIGURE_KINDS, figureCommand, type FigureKind } from './commands.js';
 import { instanceLabel, loadRun, reportedInterference, type LoadedRun } from './run-files.js';
 
-export const FIGURE_KINDS = ['norms', 'wtw', 'directions'] as const;
-type FigureKind = (typeof FIGURE_KINDS)[number];
 
-export const figureCommand: CommandSpec = {
-  name: 'figure',
-  brief: 'render a figure (norms, wtw, directions) of a saved run',
-  usage: 'tms figure --run DIR --kind norms|wtw|directions [--out FILE.png]',
-  summary:
-    'Render a figure of a saved run, one panel per instance:\n' +
-    '  norms       ‖W_i‖ bars coloured by superposition (the paper\'s feature-norm chart)\n' +
-    '  wtw         WᵀW and the bias b\n' +
-    '  directions  each feature\'s direction W_i in the plane (m = 2 models only)',
-  flags: {
-    run: { type: 'string', value: 'DIR', help: 'a run directory written by `tms train`' },
-    kind: { type: 'choice', choices: FIGURE_KINDS, help: 'which figure' },
-    out: { type: 'string', value: 'FILE.png', default: 'DIR/<kind>.png', help: 'output PNG' },
-    scale: { type: 'number', value: 'X', default: '2', help: 'pixel scale' },
-  },
-  examples: ['tms figure --run out/runs/demo --kind norms', 'tms figure --run out/runs/c1 --kind directions --out c1.png'],
-};
 
 export function buildFigure(run: LoadedRun, kind: FigureKind): TopLevelSpec {
   const { model } = run.config.config;

@@ -2,21 +2,19 @@
 // user mistakes (bad flags, bad configs) into one line on stderr with exit code 2, never a stack trace.
 import { pathToFileURL } from 'node:url';
 import { closest, helpText, UsageError, type CommandSpec } from './args.js';
-import { train, trainCommand } from './train.js';
-import { figure, figureCommand } from './figure.js';
-import { reproduce, reproduceCommand } from './reproduce.js';
-import { report, reportCommand } from './report.js';
+import { figureCommand, reportCommand, reproduceCommand, trainCommand } from './commands.js';
 
 interface Command {
   spec: CommandSpec;
   run: (argv: string[]) => Promise<number>;
 }
 
+// Each command's module is loaded when it runs: help and unknown commands need only the specs.
 export const COMMANDS: Record<string, Command> = {
-  train: { spec: trainCommand, run: train },
-  figure: { spec: figureCommand, run: figure },
-  reproduce: { spec: reproduceCommand, run: reproduce },
-  report: { spec: reportCommand, run: report },
+  train: { spec: trainCommand, run: async (argv) => (await import('./train.js')).train(argv) },
+  figure: { spec: figureCommand, run: async (argv) => (await import('./figure.js')).figure(argv) },
+  reproduce: { spec: reproduceCommand, run: async (argv) => (await import('./reproduce.js')).reproduce(argv) },
+  report: { spec: reportCommand, run: async (argv) => (await import('./report.js')).report(argv) },
 };
 
 export function mainHelp(): string {

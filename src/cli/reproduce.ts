@@ -8,25 +8,11 @@ import { TIERS, tier as envTier, type Tier } from '../tier.js';
 import { ENGINE_NAMES } from '../engines/select.js';
 import ClaimsReporter from '../report/vitest-reporter.js';
 import { claimOf, claimOfFile } from '../report/results.js';
-import { parseFlags, UsageError, type CommandSpec } from './args.js';
+import { parseFlags, UsageError } from './args.js';
+import { reproduceCommand } from './commands.js';
 import { ProgressReader } from './progress-events.js';
 import { ReproduceProgress } from './reproduce-progress.js';
 
-export const reproduceCommand: CommandSpec = {
-  name: 'reproduce',
-  brief: 'run the claim specs and write the claims report (out/report/<tier>/)',
-  usage: 'tms reproduce [--tier default|paper] [--filter C2[,C8.1,…]] [--engine native|native-f32|tfjs|webgpu|auto]',
-  summary:
-    'Train every claim\'s models and check the claims (the specs in specs/), then write the claims report:\n' +
-    'out/report/<tier>/index.html (self-contained) and out/report/<tier>/summary.md. Trained runs are cached in .cache/runs,\n' +
-    'so a second run only re-checks. Exit code 0 when every claim holds, 1 otherwise.',
-  flags: {
-    tier: { type: 'choice', choices: TIERS, default: '$TMS_TIER or default', help: 'default: CI budget on 2 cores; paper: the paper\'s settings' },
-    filter: { type: 'string', value: 'IDS', help: 'only these claims or sub-claims, comma-separated (e.g. C2 or C2.3,C8)' },
-    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native-f32', help: 'training engine' },
-  },
-  examples: ['npm run reproduce', 'npx tms reproduce --filter C8', 'npx tms reproduce --tier paper --filter C1'],
-};
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -10,44 +10,11 @@ import { ConfigError, validateRun } from '../validate.js';
 import { ENGINE_NAMES, getEngine, type EngineName } from '../engines/select.js';
 import { trainRun } from '../train.js';
 import { outDir } from '../claims/record.js';
-import { parseFlags, shownPath, UsageError, type CommandSpec } from './args.js';
+import { parseFlags, shownPath, UsageError } from './args.js';
+import { FIGURE_KINDS, trainCommand } from './commands.js';
 import { ProgressBar } from './progress.js';
 import { instanceLabel, instanceMetrics, saveRun } from './run-files.js';
-import { FIGURE_KINDS } from './figure.js';
 
-export const trainCommand: CommandSpec = {
-  name: 'train',
-  brief: 'train one model configuration; save weights, metrics and config',
-  usage: 'tms train [--kind K --n N --m M --sparsity S --importance D --seeds 1,2,3 ...] | --config FILE|DIR [--out DIR [--force]]',
-  summary:
-    'Train one run (one independent model per sparsity × seed) and save config.json, weights.json and\n' +
-    'metrics.json (‖W_i‖, interference, D_i, D*, represented count) to --out. Runs are cached: training the\n' +
-    'same config again loads it from .cache/runs unless --fresh.',
-  flags: {
-    config: { type: 'string', value: 'FILE|DIR', help: 'a RunConfig JSON file (src/types.ts; omitted train fields take the defaults) or a run directory, instead of the model/data/training flags' },
-    kind: { type: 'choice', choices: MODEL_KINDS, default: 'relu-output', help: 'model family' },
-    n: { type: 'int', value: 'N', default: '20', help: 'number of features' },
-    m: { type: 'int', value: 'M', default: '5', help: 'hidden dimensions' },
-    sparsity: { type: 'numbers', value: 'S[,S...]', default: '0.9', help: 'feature sparsity S in [0, 1); a list trains one instance per value' },
-    importance: { type: 'number', value: 'DECAY', default: '1', help: 'importance of feature i is DECAY^i, DECAY in (0, 1] (0.7 in the paper\'s n=20 figures)' },
-    seeds: { type: 'ints', value: '1,2,3', default: '1', help: 'seeds; one instance per seed (and per sparsity)' },
-    steps: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.steps), help: 'training steps' },
-    batch: { type: 'int', value: 'N', default: String(DEFAULT_TRAIN.batch), help: 'batch size' },
-    lr: { type: 'number', value: 'LR', default: String(DEFAULT_TRAIN.lr), help: 'AdamW learning rate' },
-    'weight-decay': { type: 'number', value: 'WD', default: String(DEFAULT_TRAIN.weightDecay), help: 'AdamW weight decay' },
-    namespace: { type: 'string', value: 'NAME', default: 'cli', help: 'seed namespace (claims use their id, e.g. C2/linear)' },
-    engine: { type: 'choice', choices: ENGINE_NAMES, default: '$TMS_ENGINE or native-f32', help: 'training engine' },
-    out: { type: 'string', value: 'DIR', default: 'out/runs/<cache key>', help: 'where to write the run (a new directory, or an existing run with --force)' },
-    force: { type: 'bool', help: 'let --out overwrite an existing run' },
-    fresh: { type: 'bool', help: 'retrain even when the run is cached' },
-    quiet: { type: 'bool', help: 'no progress bar' },
-  },
-  examples: [
-    'tms train --kind relu-output --n 20 --m 5 --sparsity 0.9 --importance 0.7 --seeds 1,2,3 --out out/runs/demo',
-    'tms train --kind relu-output --n 5 --m 2 --sparsity 0,0.8,0.9 --importance 0.9 --out out/runs/c1',
-    'tms train --config my-run.json --engine tfjs',
-  ],
-};
 
 const MODEL_FLAGS = ['kind', 'n', 'm', 'sparsity', 'importance', 'seeds', 'steps', 'batch', 'lr', 'weight-decay', 'namespace'];
 

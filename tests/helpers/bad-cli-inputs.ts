@@ -4,7 +4,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { planTrain, trainCommand } from '../../src/cli/train.js';
+import { planTrain } from '../../src/cli/train.js';
+import { trainCommand } from '../../src/cli/commands.js';
 import { planFigure } from '../../src/cli/figure.js';
 import { parseFlags } from '../../src/cli/args.js';
 import { REPO_ROOT } from '../../src/paths.js';
