@@ -116,6 +116,7 @@ function climb(am: AttackModel, x: ArrayLike<number>, c: Float64Array, eps: numb
   const u = start.slice();
   const g = new Float64Array(m);
   const cand = new Float64Array(m);
+  const gCand = new Float64Array(m);
   let f = lossAt(am, x, c, eps, u, g);
   let step = MAX_STEP;
   for (let it = 0; it < iters && step > MIN_STEP; ) {
@@ -124,9 +125,12 @@ function climb(am: AttackModel, x: ArrayLike<number>, c: Float64Array, eps: numb
     for (let k = 0; k < m; k++) cand[k] = u[k] + (step * g[k]) / gn;
     const r = norm(cand);
     if (r > 1) for (let k = 0; k < m; k++) cand[k] /= r;
-    if (lossAt(am, x, c, eps, cand) > f) {
+    // the candidate's loss and gradient in one pass (the loss does not depend on computing the gradient)
+    const fc = lossAt(am, x, c, eps, cand, gCand);
+    if (fc > f) {
       u.set(cand);
-      f = lossAt(am, x, c, eps, u, g);
+      g.set(gCand);
+      f = fc;
       step = Math.min(MAX_STEP, 2 * step);
       it++;
     } else step /= 2;
