@@ -11,12 +11,12 @@ import { allocBatch, makeSampler } from '../data.js';
 import { featureProbs } from '../instance.js';
 import { Rng } from '../rng.js';
 
-/** Hidden activations h (length m) for one input x (length n): Wx, through a ReLU where the model has one. */
-export function hidden(p: Params, x: ArrayLike<number>, h: Float64Array<ArrayBufferLike> = new Float64Array(p.m)): Float64Array<ArrayBufferLike> {
+/** Hidden activations h (length m) for one input x (length n; or x[at …] of a batch): Wx, through a ReLU where the model has one. */
+export function hidden(p: Params, x: ArrayLike<number>, h: Float64Array<ArrayBufferLike> = new Float64Array(p.m), at = 0): Float64Array<ArrayBufferLike> {
   const { n, m, W } = p;
   h.fill(0);
   for (let i = 0; i < n; i++) {
-    const xi = x[i];
+    const xi = x[at + i];
     if (xi === 0) continue;
     for (let k = 0; k < m; k++) h[k] += W[i * m + k] * xi;
   }
@@ -26,18 +26,22 @@ export function hidden(p: Params, x: ArrayLike<number>, h: Float64Array<ArrayBuf
 
 /** Output i from the hidden activations: D_i·h + b_i (D = W tied, else W2), through the output ReLU if any. */
 export function output(p: Params, h: ArrayLike<number>, i: number): number {
-  const { m } = p;
   const t = MODEL_TRAITS[p.kind];
-  const D = t.tied ? p.W : p.W2!;
-  let s = p.b[i];
-  for (let k = 0; k < m; k++) s += D[i * m + k] * h[k];
-  return t.outputRelu && s < 0 ? 0 : s;
+  return outputOf(t.tied ? p.W : p.W2!, p.b, p.m, t.outputRelu, h, i);
 }
 
-/** y' for one input x (length n). */
-export function forward(p: Params, x: ArrayLike<number>, y = new Float64Array(p.n), h = new Float64Array(p.m)): Float64Array {
-  hidden(p, x, h);
-  for (let i = 0; i < p.n; i++) y[i] = output(p, h, i);
+function outputOf(D: Float32Array, b: Float32Array, m: number, relu: boolean, h: ArrayLike<number>, i: number): number {
+  let s = b[i];
+  for (let k = 0; k < m; k++) s += D[i * m + k] * h[k];
+  return relu && s < 0 ? 0 : s;
+}
+
+/** y' for one input x (length n; or x[at …] of a batch). */
+export function forward(p: Params, x: ArrayLike<number>, y = new Float64Array(p.n), h = new Float64Array(p.m), at = 0): Float64Array {
+  hidden(p, x, h, at);
+  const t = MODEL_TRAITS[p.kind]; // looked up once, not per output
+  const D = t.tied ? p.W : p.W2!;
+  for (let i = 0; i < p.n; i++) y[i] = outputOf(D, p.b, p.m, t.outputRelu, h, i);
   return y;
 }
 
@@ -68,10 +72,10 @@ export function heldOutLosses(ps: Params[], inst: InstanceConfig, data: DataConf
     ps.forEach((p, q) => {
       const abs = MODEL_TRAITS[p.kind].absTarget;
       let total = totals[q];
-      for (let s = 0; s < take; s++) {
-        const x = batch.x.subarray(s * n, (s + 1) * n);
-        forward(p, x, y, h);
-        for (let i = 0; i < n; i++) total += inst.importance[i] * ((abs ? Math.abs(x[i]) : x[i]) - y[i]) ** 2;
+      const x = batch.x;
+      for (let s = 0, at = 0; s < take; s++, at += n) {
+        forward(p, x, y, h, at);
+        for (let i = 0; i < n; i++) total += inst.importance[i] * ((abs ? Math.abs(x[at + i]) : x[at + i]) - y[i]) ** 2;
       }
       totals[q] = total;
     });
