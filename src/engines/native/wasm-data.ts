@@ -118,6 +118,21 @@ const GAP_BUCKETS = (1 << (24 - GAP_BUCKET_BITS)) + 1;
 /** Bytes of one p's gap tables for batch B: T (B int32) then G. */
 export const gapTableBytes = (B: number) => 4 * (B + GAP_BUCKETS);
 
+/** A skipping column's body: `start` sets the position before the first sample, `step` moves it on and leaves
+ *  "past the end" (i32) on the stack, and each position `row` reads gets a value (put). */
+function skipping(f: Frame, start: Code, step: Code, row: Code): Code {
+  return [
+    ...loadState(f), ...start,
+    ...op.block, ...op.loop,
+    ...step, ...op.brIf(1),
+    ...row, ...f.set('r'),
+    ...put(f),
+    ...op.br(0), ...op.end, ...op.end,
+    ...saveState(f),
+    ...f.get('nz'),
+  ];
+}
+
 /** local `j` = the gap of local `k` from the tables: start at its bucket's gap in G (the largest in the bucket),
  *  step down while the threshold T[j − 1] is still ≤ k. `T1` is T's address minus 4, so T[j − 1] is at T1 + 4j. */
 function tableGap(f: Frame, T1: Code, G: Code): Code {
@@ -137,20 +152,12 @@ function tableGap(f: Frame, T1: Code, G: Code): Code {
 function tableGeometricFn(): { params: number[]; locals: number[]; body: Code } {
   const f = columnFrame(['T1', 'G']);
   for (const l of ['k', 'j', 'bi']) f.local(l, I32);
-  const body: Code = [
-    ...loadState(f),
-    ...op.i32(-1), ...f.set('bi'),
-    ...op.block, ...op.loop,
+  const body = skipping(f, [...op.i32(-1), ...f.set('bi')], [
     ...sfc32(f), ...f.get('t'), ...op.i32(8), ...op.i32ShrU, ...op.i32(1), ...op.i32Add, ...f.set('k'),
     ...tableGap(f, f.get('T1'), f.get('G')),
     ...f.get('bi'), ...op.i32(1), ...op.i32Add, ...f.get('j'), ...op.i32Add, ...f.tee('bi'),
-    ...f.get('B'), ...op.i32GeS, ...op.brIf(1),
-    ...f.get('bi'), ...f.set('r'),
-    ...put(f),
-    ...op.br(0), ...op.end, ...op.end,
-    ...saveState(f),
-    ...f.get('nz'),
-  ];
+    ...f.get('B'), ...op.i32GeS,
+  ], f.get('bi'));
   return { params: f.params, locals: f.locals, body };
 }
 
@@ -165,19 +172,11 @@ function tableGapFn(): { params: number[]; locals: number[]; body: Code } {
 /** 0 < p < 0.25 (q = log1p(−p)): b += 1 + floor(log(uniformOpen()) / q) until b ≥ B, as data.ts. */
 function geometricFn(logFn: number): { params: number[]; locals: number[]; body: Code } {
   const f = columnFrame();
-  const body: Code = [
-    ...loadState(f),
-    ...op.f64(-1), ...f.set('bf'),
-    ...op.block, ...op.loop,
+  const body = skipping(f, [...op.f64(-1), ...f.set('bf')], [
     ...uniform(f, true),
     ...f.get('bf'), ...op.f64(1), ...f.get('u'), ...op.call(logFn), ...f.get('q'), ...op.f64Div, ...op.f64Floor, ...op.f64Add, ...op.f64Add, ...f.tee('bf'),
-    ...f.get('B'), ...op.f64ConvertI32S, ...op.f64Ge, ...op.brIf(1),
-    ...f.get('bf'), ...op.i32TruncF64S, ...f.set('r'),
-    ...put(f),
-    ...op.br(0), ...op.end, ...op.end,
-    ...saveState(f),
-    ...f.get('nz'),
-  ];
+    ...f.get('B'), ...op.f64ConvertI32S, ...op.f64Ge,
+  ], [...f.get('bf'), ...op.i32TruncF64S]);
   return { params: f.params, locals: f.locals, body };
 }
 
