@@ -43,6 +43,11 @@ export const C9 = {
   scaleSeeds: seedList(shape.scaleSeeds),
   /** a feature is learned when ‖W_i‖ > this (as in C4) */
   learned: 0.5,
+  /** C9.4: five features in m = 3 are judged on the best of each group of this many seeds (lowest held-out loss) */
+  bestOf: 3,
+  /** … on this many held-out samples: with 32,768 the square pyramids' losses spread as widely as the gap to the
+   *  higher-loss arrangements (docs/design/c9.md) */
+  heldOutSamples: 262_144,
   tegumRun(s: TegumSetup): RunConfig {
     const seeds = s.name === 'triangular-bipyramid' || s.name === 'square-pyramid' ? this.bipyramidSeeds : this.seeds;
     return {
