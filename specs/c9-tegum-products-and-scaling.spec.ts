@@ -62,10 +62,11 @@ defineClaim({
   },
   run: () => ({
     ...Object.fromEntries(TEGUM_SETUPS.map((s) => [s.name, C9.tegumRun(s)])),
+    ...Object.fromEntries(TEGUM_SETUPS.map((s) => [`${s.name}+more`, C9.tegumMoreRun(s)])),
     ...Object.fromEntries(C9.ms.flatMap((m) => C9.ns.map((n) => [`n${n}-m${m}`, C9.scaleRun(n, m)]))),
   }),
   prepare: (runs) => {
-    const tegum = (name: TegumName) => runs[name]!.instances;
+    const tegum = (name: TegumName) => [...runs[name]!.instances, ...(runs[`${name}+more`]?.instances ?? [])];
     const scale = (n: number, m: number) => runs[`n${n}-m${m}`]!.instances;
     const setup = (name: TegumName) => TEGUM_SETUPS.find((s) => s.name === name) as TegumSetup;
     return { runs, tegum, scale, setup };
