@@ -49,13 +49,17 @@ function checkWasm(c: Case) {
   const { t, p, D, imp, batch, grads } = setup(c);
   const g = grads();
   const want = bits(forwardBackwardF32(t, c.n, c.m, p.W, D, p.b, imp, batch, allocWorkspace(c.B, c.m), g), g);
-  const w = new WasmStepperF32(t, c.n, c.m, c.B, imp);
+  // with and without the test for idle output groups (skipIdle): the same bits
+  for (const skipIdle of [true, false]) checkStepper(new WasmStepperF32(t, c.n, c.m, c.B, imp, skipIdle), `${JSON.stringify(c)} skipIdle ${skipIdle}`, p, D, batch, want);
+}
+
+function checkStepper(w: WasmStepperF32, label: string, p: ReturnType<typeof setup>['p'], D: Float32Array, batch: Batch, want: Uint32Array[]) {
   w.batch.x.set(batch.x);
   w.batch.colPtr.set(batch.colPtr);
   w.batch.rows.set(batch.rows);
   w.batch.vals.set(batch.vals);
-  for (let r = 0; r < 2; r++) expect(firstDiff(bits(w.run(p.W, D, p.b), w.grads), want), `${JSON.stringify(c)} run ${r}`).toBe(''); // nothing left over between calls
-  expect(firstDiff(bits(w.runTimed(p.W, D, p.b, {}), w.grads), want), 'runTimed').toBe(''); // bench/profile.ts's path
+  for (let r = 0; r < 2; r++) expect(firstDiff(bits(w.run(p.W, D, p.b), w.grads), want), `${label} run ${r}`).toBe(''); // nothing left over between calls
+  expect(firstDiff(bits(w.runTimed(p.W, D, p.b, {}), w.grads), want), `${label} runTimed`).toBe(''); // bench/profile.ts's path
 }
 
 const caseArb = (kind: ModelKind) => fc.record({

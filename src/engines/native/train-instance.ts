@@ -3,7 +3,7 @@
 import type { DataConfig, InstanceConfig, ModelConfig, Params, Snapshot, TrainConfig, TrainedInstance } from '../../types.js';
 import { allocBatch, type Batch } from '../../data.js';
 import type { ModelTraits } from '../../models.js';
-import { TrainingDivergedError } from '../../instance.js';
+import { featureProbs, TrainingDivergedError } from '../../instance.js';
 import { envChoice } from '../../env.js';
 import { assertFiniteParams, LossLog } from '../shared.js';
 import { setupTraining } from './setup.js';
@@ -43,8 +43,8 @@ export function kernelKind(): 'js' | 'wasm' {
   return envChoice('TMS_NATIVE_KERNEL', ['js', 'wasm'] as const, wasmSimdAvailable ? 'wasm' : 'js')!;
 }
 
-function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array, numerics: Numerics = 'f64'): Stepper {
-  if (numerics === 'f32') return makeStepperF32(t, n, m, B, importance);
+function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array, numerics: Numerics = 'f64', probs?: ArrayLike<number>): Stepper {
+  if (numerics === 'f32') return makeStepperF32(t, n, m, B, importance, probs);
   if (kernelKind() === 'wasm') return new WasmStepper(t, n, m, B, importance);
   const batch = allocBatch(B, n);
   const ws = allocFastWorkspace(B, n, m);
@@ -55,8 +55,9 @@ function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance
 const copyParams = (p: Params): Params => ({ ...p, W: p.W.slice(), W2: p.W2?.slice(), b: p.b.slice() });
 
 /** The f32 numerics: f32x4 WebAssembly, or its readable reference where SIMD is missing (or TMS_NATIVE_KERNEL=js); same bits. */
-function makeStepperF32(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array): Stepper {
-  if (kernelKind() === 'wasm') return new WasmStepperF32(t, n, m, B, importance);
+function makeStepperF32(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array, probs?: ArrayLike<number>): Stepper {
+  // idle output groups are worth testing for when every feature is absent at least half the time
+  if (kernelKind() === 'wasm') return new WasmStepperF32(t, n, m, B, importance, probs !== undefined && Array.from(probs).every((p) => p <= 0.5));
   const batch = allocBatch(B, n);
   const ws = allocWorkspace(B, m);
   const grads: Grads = { gW: new Float32Array(n * m), gW2: t.tied ? undefined : new Float32Array(n * m), gb: new Float32Array(n) };
@@ -68,7 +69,7 @@ export function trainInstance(job: InstanceJob, onStep?: (step: number) => void)
   const { n, m } = model;
   // setupInstance + AdamW, or the variant the job carries (src/engines/native/setup.ts)
   const { traits, params, sampler, importance, makeOptimizer } = setupTraining(job);
-  const stepper = makeStepper(traits, n, m, train.batch, importance, job.numerics);
+  const stepper = makeStepper(traits, n, m, train.batch, importance, job.numerics, featureProbs(inst, n));
   const { batch, grads } = stepper;
   const D = traits.tied ? params.W : params.W2!;
   const tensors = traits.tied ? [params.W, params.b] : [params.W, params.W2!, params.b];

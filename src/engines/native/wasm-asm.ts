@@ -78,7 +78,7 @@ export const op = {
   load32Splat: (off = 0) => simd(0x09, 2, ...uleb(off)),
   f32x4Splat: simd(0x13),
   f32x4Eq: simd(0x41), f32x4Lt: simd(0x43), f32x4Gt: simd(0x44), f32x4Le: simd(0x45),
-  i32x4Bitmask: simd(0xa4),
+  i32x4Bitmask: simd(0xa4), i32x4AllTrue: simd(0xa3),
   f32x4Abs: simd(0xe0), f32x4Add: simd(0xe4), f32x4Sub: simd(0xe5), f32x4Mul: simd(0xe6), f32x4Pmax: simd(0xeb),
 };
 

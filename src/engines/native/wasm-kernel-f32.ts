@@ -137,7 +137,7 @@ function encFn(t: ModelTraits, L: Layout, n: number): Fn {
 }
 
 /** fwd(b0, nb): decoder pre-activations, loss sums and output gradients of the block. */
-function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
+function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, skipIdle: boolean): Fn {
   const { at, m4, np, F } = L;
   const T = F / 4;
   const f = new Frame();
@@ -150,9 +150,17 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
   // Loss and output gradient of features i..i+3 of sample r (pre-activations in S row `row`), branch-free:
   // a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
   const c = Math.fround(2 / (B * n));
+  const skip = skipIdle && t.outputRelu;
   const group = (row: 0 | 1, pad: number): Code => [
     ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('i4'), ...op.v128Load(at.S + 4 * np * row), ...f.set('vs'),
     ...f.get('xrow'), ...f.get('i4'), ...op.i32Add, ...op.v128Load(), ...(t.absTarget ? op.f32x4Abs : []), ...f.set('vy'),
+    // Four idle outputs (ReLU off, s ≤ 0, and target 0) change nothing: out = ±0 and diff = ±0, so each loss
+    // term is +0 (L_i, which starts at +0, stays as it is) and no gradient flows; the group is skipped (`skip`:
+    // sparse instances, where ReLU output models switch their absent features off; dense ones skip the test).
+    ...(skip ? [
+      ...f.get('vs'), ...op.v128Zero, ...op.f32x4Le, ...f.get('vy'), ...op.v128Zero, ...op.f32x4Eq, ...op.v128And,
+      ...op.i32x4AllTrue, ...op.i32Eqz, ...op.if,
+    ] : []),
     // out = s < 0 ? 0 : s; diff = out − y; w = I_i diff; loss term w·diff
     ...(t.outputRelu ? [...op.v128Zero, ...f.get('vs'), ...f.get('vs'), ...op.v128Zero, ...op.f32x4Lt, ...op.v128Bitselect] : f.get('vs')),
     ...f.get('vy'), ...op.f32x4Sub, ...f.set('vd'),
@@ -178,6 +186,7 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number): Fn {
     ...f.get('cnt'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...f.get('vg'), ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actG),
     ...f.get('o'), ...f.get('i'), ...op.i32x4Splat, ...op.v128Const(IOTA), ...op.i32x4Add, ...f.get('vd'), ...op.i8x16Swizzle, ...op.v128Store(at.actI),
     ...f.get('cnt'), ...f.get('bits'), ...op.i32Popcnt, ...op.i32Add, ...f.set('cnt'),
+    ...(skip ? op.end : []),
   ];
   const feat = (row: 0 | 1): Code => featureGroups(f, at, n, 4, group(row, 0), n % 4 ? group(row, 4 - (n % 4)) : []);
   return fn(f, [
@@ -230,12 +239,12 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
   return fn(f, eachColumn(f, at, n, m, 4 * m4, each(chunksOf(Q), chunk)));
 }
 
-const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout): WebAssembly.Module =>
-  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}`, () => [
+const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, skipIdle: boolean): WebAssembly.Module =>
+  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+skipIdle}`, () => [
     { name: 'run', results: [F64], ...runFn(L, B) },
     { name: 'begin', results: [], ...beginFn(L, n) },
     { name: 'enc', results: [], ...encFn(t, L, n) },
-    { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B) },
+    { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B, skipIdle) },
     { name: 'dh', results: [], ...dhFn(t, L) },
     { name: 'ge', results: [], ...geFn(t, L, n, m) },
     { name: 'finish', results: [F64], ...finishFn(L, n) },
@@ -254,7 +263,9 @@ export class WasmStepperF32 {
   /** the module's functions, one per phase (run calls the others; exposed for profiling) */
   readonly phases: WebAssembly.Exports;
 
-  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array) {
+  /** `skipIdle`: test each group of four outputs for idleness and skip it (same bits either way; it pays where
+   *  features are sparse, and costs a little where they are dense) */
+  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array, skipIdle = true) {
     const L = (this.L = layout(t, n, m, B));
     const { at } = L;
     const { memory, buf, batch, grads } = stepperMemory(t, n, m, B, at, L.size);
@@ -263,7 +274,7 @@ export class WasmStepperF32 {
     this.grads = grads;
     new Float32Array(buf, at.imp, n).set(importance); // rounded to float32, as the reference's fr(I_i)
     new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
-    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L), { env: { mem: memory } }).exports;
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, skipIdle), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as () => number;
   }
 
