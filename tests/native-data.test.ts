@@ -72,7 +72,7 @@ describe('WebAssembly column writer', () => {
   });
 
   it.each([
-    [7, 33, 1], [20, 64, 0.5], [13, 129, 0.25], [5, 40, 0.3], [9, 50, 0.1], [4, 1, 1], [30, 1024, 0.01], [6, 300, 0.2499], [3, 5000, 0.0005],
+    [7, 33, 1], [20, 64, 0.5], [11, 200, 0.9], [12, 257, 0.97], [13, 129, 0.25], [5, 40, 0.3], [9, 50, 0.1], [4, 1, 1], [30, 1024, 0.01], [6, 300, 0.2499], [3, 5000, 0.0005],
   ])('n=%i B=%i p=%f: same batches as the JS sampler (unsigned and signed)', (n, B, p) => {
     for (const signed of [false, true]) compare(n, B, Array(n).fill(p), signed);
   });

@@ -76,7 +76,10 @@ function columnFrame(extraParams: string[] = []): Frame {
 const loadState = (f: Frame): Code => ['a', 'b', 'c', 'd'].flatMap((name, k) => [...f.get('st'), ...op.i32Load(4 * k), ...f.set(name)]);
 const saveState = (f: Frame): Code => ['a', 'b', 'c', 'd'].flatMap((name, k) => [...f.get('st'), ...f.get(name), ...op.i32Store(4 * k)]);
 
-/** p ≥ 1 draws every value, 0.25 ≤ p < 1 a coin first (q = p), branch-free: the value is drawn and stored
+/** From this p up to 1 the coin is a branch: it mispredicts rarely enough to beat drawing every value. */
+export const BRANCHY_P = 0.9;
+
+/** p ≥ 1 draws every value, 0.25 ≤ p < 1 a coin first (q = p); below BRANCHY_P branch-free: the value is drawn and stored
  *  whatever the coin says, and on a miss the generator state goes back to where the coin left it, nz stays and
  *  x gets 0 (it was zeroed before), so the kept draws and stores are the reference's. The coin u < p is the
  *  integer compare (t >>> 8) < ⌈p·2²⁴⌉ (u = (t >>> 8)·2⁻²⁴ exactly), which keeps it short on the state's chain. */
@@ -98,11 +101,17 @@ function columnFn(): { params: number[]; locals: number[]; body: Code } {
     ...mix('a', 'a2'), ...mix('b', 'b2'), ...mix('c', 'c2'), ...mix('d', 'd2'),
     ...f.get('nz'), ...f.get('hit'), ...op.i32Add, ...f.set('nz'),
   ];
+  // a coin that is nearly always heads is cheaper with a (well predicted) branch than with two draws
+  const branchy: Code = [...uniform(f), ...f.get('u'), ...f.get('q'), ...op.f64Lt, ...op.if, ...put(f), ...op.end];
   const body: Code = [
     ...loadState(f),
     ...f.get('q'), ...op.f64(1), ...op.f64Lt, ...op.if,
+    ...f.get('q'), ...op.f64(BRANCHY_P), ...op.f64Ge, ...op.if,
+    ...whileLt(f, 'r', f.get('B'), [...branchy, ...inc(f, 'r', 1)]),
+    ...op.else,
     ...f.get('q'), ...op.f64(16777216), ...op.f64Mul, ...op.f64Ceil, ...op.i32TruncF64S, ...f.set('qi'),
     ...whileLt(f, 'r', f.get('B'), [...coin, ...inc(f, 'r', 1)]),
+    ...op.end,
     ...op.else,
     ...whileLt(f, 'r', f.get('B'), [...put(f), ...inc(f, 'r', 1)]),
     ...op.end,
