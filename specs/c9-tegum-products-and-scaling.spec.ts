@@ -57,7 +57,7 @@ defineClaim({
       'when the packing is efficient.',
     section: `${PAPER_URL}#geometry-uniform`,
     settings: 'Uniform superposition (ReLU output, all importances 1), read off the n = 400, m = 30 sweep; the paper names no small setup for ' +
-      `the products nor sizes for the scaling statement. Chosen here (trial sweeps): ${TEGUM_SETUPS.map((s) => `${s.name} n = ${s.n}, m = ${s.m}, S ∈ {${s.sparsities.join(', ')}}`).join('; ')}; ` +
+      `the products nor sizes for the scaling statement. Chosen here (trial sweeps): ${TEGUM_SETUPS.map((s) => `${s.name} n = ${s.n}, m = ${s.m}, S ∈ {${s.sparsities.join(', ')}}${s.stepsFactor ? ` (${s.stepsFactor}× the steps)` : ''}`).join('; ')}; ` +
       `scaling at S = ${C9.scaleSparsity}; ${C9.tegumSteps} / ${C9.scaleSteps} steps, batch ${C9.tegumBatch} / ${C9.scaleBatch}, Adam lr 1e-3.`,
   },
   run: () => ({

@@ -12,6 +12,8 @@ export interface TegumSetup {
   n: number;
   m: number;
   sparsities: number[];
+  /** training steps as a multiple of the tier's tegumSteps (default 1) */
+  stepsFactor?: number;
 }
 
 /** Where each product forms (trial sweeps over S, n = 5…12 in m = 3, 8…20 in m = 4…10; why: docs/design/c9.md).
@@ -20,7 +22,8 @@ export interface TegumSetup {
 export const TEGUM_SETUPS: TegumSetup[] = [
   { name: 'octahedron', n: 6, m: 3, sparsities: [0.9] },
   { name: 'pentagonal-bipyramid', n: 7, m: 3, sparsities: [0.85, 0.9] },
-  { name: 'triangular-bipyramid', n: 8, m: 4, sparsities: [0.4] },
+  // twice as long: at 6,000 steps about 1 in 1,800 models still passed through five features at D_i ≈ 3/5 (docs/design/c9.md)
+  { name: 'triangular-bipyramid', n: 8, m: 4, sparsities: [0.4], stepsFactor: 2 },
   { name: 'square-pyramid', n: 5, m: 3, sparsities: [0.9] },
 ];
 
@@ -57,7 +60,7 @@ export const C9 = {
       namespace: 'C9.tegum',
       model: { kind: 'relu-output', n: s.n, m: s.m },
       data: { kind: 'independent' },
-      train: { ...DEFAULT_TRAIN, steps: this.tegumSteps, batch: this.tegumBatch },
+      train: { ...DEFAULT_TRAIN, steps: this.tegumSteps * (s.stepsFactor ?? 1), batch: this.tegumBatch },
       instances: s.sparsities.flatMap((sparsity) => seeds.map((seed) => ({ sparsity, importance: new Array(s.n).fill(1), seed }))),
     };
   },
