@@ -147,8 +147,8 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, skipI
   vecLocals(f, 'a', 2 * T);
   // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (float32)
   const tile = (rows: 1 | 2) => decoderTile(f, { at, bias: at.bias, bytes: 4, hRow: 4 * m4, m, np, F, madd }, rows);
-  // Loss and output gradient of features i..i+3 of sample r (pre-activations in S row `row`), branch-free:
-  // a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
+  // Loss and output gradient of features i..i+3 of sample r (pre-activations in S row `row`), branch-free within
+  // the group: a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
   const c = Math.fround(2 / (B * n));
   const skip = skipIdle && t.outputRelu;
   const group = (row: 0 | 1, pad: number): Code => [
