@@ -12,8 +12,6 @@ import { parseFlags, shownPath, UsageError } from './args.js';
 import { FIGURE_KINDS, figureCommand, type FigureKind } from './commands.js';
 import { instanceLabel, loadRun, reportedInterference, type LoadedRun } from './run-files.js';
 
-
-
 export function buildFigure(run: LoadedRun, kind: FigureKind): TopLevelSpec {
   const { model } = run.config.config;
   const title = `${model.kind} model, n=${model.n}, m=${model.m}`;

@@ -1,11 +1,10 @@
 // `tms report`: rebuild the claims report from what is already in out/ (after a sharded run's merge, or
 // after running single specs with the reporter on).
 import { relative } from 'node:path';
-import { TIERS, tier as envTier, type Tier } from '../tier.js';
+import { tier as envTier, type Tier } from '../tier.js';
 import { writeReport } from '../report/build.js';
 import { parseFlags } from './args.js';
 import { reportCommand } from './commands.js';
-
 
 export async function report(argv: string[]): Promise<number> {
   const f = parseFlags(reportCommand, argv);

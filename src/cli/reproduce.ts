@@ -4,15 +4,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../paths.js';
-import { TIERS, tier as envTier, type Tier } from '../tier.js';
-import { ENGINE_NAMES } from '../engines/select.js';
+import { tier as envTier, type Tier } from '../tier.js';
 import ClaimsReporter from '../report/vitest-reporter.js';
 import { claimOf, claimOfFile } from '../report/results.js';
 import { parseFlags, UsageError } from './args.js';
 import { reproduceCommand } from './commands.js';
 import { ProgressReader } from './progress-events.js';
 import { ReproduceProgress } from './reproduce-progress.js';
-
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -4,17 +4,15 @@ import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } fro
 import { dirname, join, resolve } from 'node:path';
 import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
-import { MODEL_KINDS } from '../models.js';
 import { geometricImportance } from '../instance.js';
 import { ConfigError, validateRun } from '../validate.js';
-import { ENGINE_NAMES, getEngine, type EngineName } from '../engines/select.js';
+import { getEngine, type EngineName } from '../engines/select.js';
 import { trainRun } from '../train.js';
 import { outDir } from '../claims/record.js';
 import { parseFlags, shownPath, UsageError } from './args.js';
 import { FIGURE_KINDS, trainCommand } from './commands.js';
 import { ProgressBar } from './progress.js';
 import { instanceLabel, instanceMetrics, saveRun } from './run-files.js';
-
 
 const MODEL_FLAGS = ['kind', 'n', 'm', 'sparsity', 'importance', 'seeds', 'steps', 'batch', 'lr', 'weight-decay', 'namespace'];
 

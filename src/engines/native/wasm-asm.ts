@@ -52,7 +52,7 @@ export const op = {
   f64Eq: [0x61], f64Lt: [0x63], f64Le: [0x65],
   f64Neg: [0x9a], f64Add: [0xa0], f64Sub: [0xa1], f64Mul: [0xa2],
   f32Demote: [0xb6], f64ConvertI32U: [0xb8], f64Promote: [0xbb],
-  i32LtS: [0x48], i32GtS: [0x4a], i32GtU: [0x4b], i32LeS: [0x4c], i32GeS: [0x4e], i32ReinterpretF32: [0xbc], i32ShrS: [0x75], f64Ge: [0x66], f64Floor: [0x9c], f64Ceil: [0x9b], f64Div: [0xa3],
+  i32LtS: [0x48], i32GtS: [0x4a], i32GeS: [0x4e], i32ReinterpretF32: [0xbc], i32ShrS: [0x75], f64Ge: [0x66], f64Floor: [0x9c], f64Ceil: [0x9b], f64Div: [0xa3],
   i32WrapI64: [0xa7], i32TruncF64S: [0xaa], i64ExtendI32U: [0xad], f64ConvertI32S: [0xb7],
   i64Or: [0x84], i64Shl: [0x86], i64ShrU: [0x88], i64ReinterpretF64: [0xbd], f64ReinterpretI64: [0xbf],
   i64: (v: number) => [0x42, ...sleb(v)], // 32-bit constants only (sleb works on int32)

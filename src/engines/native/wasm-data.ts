@@ -1,8 +1,8 @@
 // The hot loop of data generation (data.ts's independentColumn) in WebAssembly: the same sfc32 stream
 // (integer ops, exact), the same draws in the same order, so the same batch bit for bit
 // (tests/native-data.test.ts). Two of its paths compute the reference's results another way:
-// - the coin path (0.25 ≤ p < 1) is branch-free: the value is always drawn and stored, then kept or undone
-//   with masks (the generator state, nz, x), since a coin at p = 0.5 mispredicts every other branch;
+// - the coin path (0.25 ≤ p < BRANCHY_P) is branch-free: the value is always drawn and stored, then kept or
+//   undone with masks (the generator state, nz, x), since a coin at p = 0.5 mispredicts every other branch;
 // - geometric skipping (p < 0.25) takes each gap 1 + floor(log(u) / log1p(−p)) from tables instead of computing
 //   it: u = k·2⁻²⁴ has 2²⁴ values and the gap is non-increasing in k, so thresholds T[j] (the least k whose gap
 //   is ≤ j, for j < B) and a bucket table G (the gap at the first k of each 2¹² k's) pin it down with a few
@@ -46,12 +46,17 @@ function value(f: Frame): Code {
   ];
 }
 
+/** rows[nz] = r, vals[nz] = vf: the CSC entry of the value drawn last */
+const storeEntry = (f: Frame): Code => [
+  ...f.get('rows'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('r'), ...op.i32Store(),
+  ...f.get('vals'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('vf'), ...op.f32Store(),
+];
+
 /** rows[nz] = r, vals[nz] = x[r·n + i] = a fresh value; nz++ */
 function put(f: Frame): Code {
   return [
     ...value(f),
-    ...f.get('rows'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('r'), ...op.i32Store(),
-    ...f.get('vals'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('vf'), ...op.f32Store(),
+    ...storeEntry(f),
     ...xAddr(f), ...f.get('vf'), ...op.f32Store(),
     ...inc(f, 'nz', 1),
   ];
@@ -95,8 +100,7 @@ function columnFn(): { params: number[]; locals: number[]; body: Code } {
     ...f.get('hit'), ...op.i32(1), ...op.i32Sub, ...f.set('drop'), // all ones on a miss
     ...f.get('a'), ...f.set('a2'), ...f.get('b'), ...f.set('b2'), ...f.get('c'), ...f.set('c2'), ...f.get('d'), ...f.set('d2'),
     ...value(f),
-    ...f.get('rows'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('r'), ...op.i32Store(),
-    ...f.get('vals'), ...f.get('nz'), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...f.get('vf'), ...op.f32Store(),
+    ...storeEntry(f),
     ...xAddr(f), ...f.get('vf'), ...op.i32ReinterpretF32, ...f.get('keep'), ...op.i32And, ...op.i32Store(),
     ...mix('a', 'a2'), ...mix('b', 'b2'), ...mix('c', 'c2'), ...mix('d', 'd2'),
     ...f.get('nz'), ...f.get('hit'), ...op.i32Add, ...f.set('nz'),
@@ -276,11 +280,11 @@ export function gapTables(p: number, B: number): Int32Array {
   const T = out.subarray(0, B), G = out.subarray(B);
   const first = (b: number) => Math.max(1, b << GAP_BUCKET_BITS);
   for (let b = 0; b < GAP_BUCKETS; b++) G[b] = gap(first(b));
-  for (let j = 0, b = GAP_BUCKETS - 1; j < B; j++) {
-    // the first bucket whose gap is ≤ j (G is non-increasing and G[last] = 0); T[j] is in (first(b − 1), first(b)]
+  for (let j = 0; j < B; j++) {
+    // b: the first bucket whose gap is ≤ j (G is non-increasing and G[last] = 0); T[j] is in (first(b − 1), first(b)]
     let lo = 0, hi = GAP_BUCKETS - 1;
     while (lo < hi) { const mid = (lo + hi) >>> 1; if (G[mid] <= j) hi = mid; else lo = mid + 1; }
-    b = lo;
+    const b = lo;
     if (b === 0) { T[j] = 1; continue; }
     let kLo = first(b - 1), kHi = first(b); // gap(kLo) > j ≥ gap(kHi)
     while (kHi - kLo > 1) { const mid = (kLo + kHi) >>> 1; if (gap(mid) <= j) kHi = mid; else kLo = mid; }
