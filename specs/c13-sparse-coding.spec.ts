@@ -62,10 +62,10 @@ defineClaim({
     // (b) SAEs are quick and deterministic: trained here, not cached
     const saes = toy.instances.map((t) => {
       const rep = represented(t.params);
-      const sae = trainSae(t.params, t.config, toy.config.data, { ...C13.sae.config, d: C13.sae.d }, label(t, 'main'));
+      const sae = trainSae(t.params, t.config, toy.config.data, { ...C13.sae.config, d: C13.sae.d, steps: C13.sae.recoverySteps }, label(t, 'main'));
       return { seed: t.config.seed, rep, sae, cos: recoveryCosines(sae.params, t.params, rep), stats: saeStats(sae.params, t.params, t.config, toy.config.data, 16_384, label(t, 'eval')) };
     });
-    const tradeoff = toy.instances.slice(0, C13.sae.tradeoffSeeds).map((t) => ({
+    const tradeoff = toy.instances.map((t) => ({
       seed: t.config.seed,
       byL1: C13.sae.l1s.map((l1) => {
         const sae = trainSae(t.params, t.config, toy.config.data, { ...C13.sae.config, d: 5, l1 }, label(t, `l1=${l1}`));
@@ -120,7 +120,7 @@ defineClaim({
       title: `(beyond the paper) a sparse autoencoder on the pentagon's activations recovers every represented feature's direction (max cos ≥ ${RECOVERY_MIN}, most seeds)`,
       check: ({ saes }, record) => {
         record({
-          what: `per toy seed (${C13.sae.d} latents, L1 ${C13.sae.config.l1}, ${C13.sae.config.steps} steps): features represented, each one's best cosine with a decoder column, L0, MSE, dead latents, resampled`,
+          what: `per toy seed (${C13.sae.d} latents, L1 ${C13.sae.config.l1}, ${C13.sae.recoverySteps} steps): features represented, each one's best cosine with a decoder column, L0, MSE, dead latents, resampled`,
           value: saes.map((x) => [x.seed, x.rep.length, x.cos.map((c) => +c.toFixed(3)), +x.stats.l0.toFixed(3), +x.stats.mse.toExponential(2), r2(x.stats.dead), x.sae.resampled]),
           paper: '(not in the paper; ARENA shows it by animation) the SAE should find the true feature directions',
           tolerance: `every represented feature ≥ ${RECOVERY_MIN}; toy seeds with all 5 represented`,

@@ -56,6 +56,30 @@ describe('saeLoss', () => {
     }), { numRuns: 200 });
   });
 
+  it('rows of zeros, taken together, give the mean of the per-row losses and gradients (fast-check)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 4 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 1e6 }), (d, m, zero, l1, seed) => {
+      const rng = new Rng(`sae-zero-${seed}`);
+      const p = randomSae(d, m, rng);
+      const B = zero.length;
+      const X = Float64Array.from({ length: B * m }, (_, q) => (zero[Math.floor(q / m)] ? 0 : rng.uniform() * 2 - 1));
+      const grads = () => ({ Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: new Float64Array(d * m), bdec: new Float64Array(m) });
+      const g = grads();
+      const fired = new Uint8Array(d);
+      const loss = saeLoss(p, X, B, l1, g, fired);
+      const sum = grads();
+      const firedRows = new Uint8Array(d);
+      let rows = 0;
+      for (let b = 0; b < B; b++) {
+        const gb = grads();
+        rows += saeLoss(p, X.subarray(b * m, (b + 1) * m), 1, l1, gb, firedRows);
+        for (const name of ['Wenc', 'benc', 'Wdec', 'bdec'] as const) gb[name].forEach((v, q) => (sum[name][q] += v / B));
+      }
+      expect(loss).toBeCloseTo(rows / B, 12);
+      for (const name of ['Wenc', 'benc', 'Wdec', 'bdec'] as const) g[name].forEach((v, q) => expect(v, `${name}[${q}]`).toBeCloseTo(sum[name][q], 12));
+      expect([...fired]).toEqual([...firedRows]);
+    }), { numRuns: 200 });
+  });
+
   it('a wrong gradient fails the check: the L1 term counts', () => {
     const rng = new Rng('sae-l1');
     const p = randomSae(3, 2, rng);

@@ -35,15 +35,19 @@ export const C13 = {
   /** (b) a sparse autoencoder on the hidden activations of the toy of the ARENA exercises: 5 features in 2
    *  dimensions, p = 0.025, all importances 1 (a pentagon), trained with the paper's settings */
   sae: {
-    seeds: seedList(byTier({ default: seedsUpTo(8), paper: seedsUpTo(16) })),
+    /** every toy seed is a C13.4 and a C13.5 verdict: 16 make "most seeds" 13 of 16, so a per-seed miss rate of
+     *  1–2% fails the spec far less often than 0.1% (with 8 and 4 seeds, 0.8%: docs/flake.md) */
+    seeds: seedList(byTier({ default: seedsUpTo(16), paper: seedsUpTo(24) })),
     /** 2× overcomplete: with exactly 5 latents one of them sometimes settles between two features (pilot: 1 of 4 seeds) */
     d: 10,
-    /** ARENA's L1 coefficient, Adam 1e-3, batch 1024, resampling every 2,500 steps; 5,000 steps in the default tier
-     *  (the recovered directions after 5,000 and 20,000 steps agreed to 0.01 in the pilot) */
+    /** ARENA's L1 coefficient, Adam 1e-3, batch 1024, resampling every 2,500 steps; 5,000 steps for the trade-off
+     *  SAEs of the default tier */
     config: byTier<Omit<SaeConfig, 'd'>>({ default: { ...ARENA_SAE, steps: 5_000 }, paper: ARENA_SAE }),
-    /** the L1 trade-off: dictionary of 5, these coefficients, on the first seeds */
+    /** C13.4's SAEs (10 latents) train ARENA's 20,000 steps in every tier: after 5,000 about 2% of them still had a
+     *  latent between two features (best cosine 0.81–0.95; docs/design/c13.md) */
+    recoverySteps: ARENA_SAE.steps,
+    /** the L1 trade-off: dictionary of 5, these coefficients, on every toy seed */
     l1s: [0.05, 0.2, 0.5],
-    tradeoffSeeds: 4,
     toyRun(): RunConfig {
       return {
         namespace: 'C13/sae-toy',

@@ -10,7 +10,6 @@ import { allocBatch, makeSampler } from '../../data.js';
 import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
-import { hidden } from '../../metrics/evaluate.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -47,58 +46,76 @@ export interface SaeGrads {
 const zerosLike = (p: SaeParams): SaeGrads => ({ Wenc: new Float64Array(p.Wenc.length), benc: new Float64Array(p.d), Wdec: new Float64Array(p.Wdec.length), bdec: new Float64Array(p.m) });
 
 /** Loss of the SAE on a batch of activations H (B×m, sample-major); with `g`, its gradients (overwritten);
- *  with `fired`, sets fired[j] = 1 for every latent active on some sample. */
+ *  with `fired`, sets fired[j] = 1 for every latent active on some sample. Rows of exact zeros (every sample
+ *  whose toy input is empty: most of them at high sparsity) share one forward and backward pass, weighted by
+ *  their count, before the other rows in order. */
 export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads, fired?: Uint8Array): number {
-  const { d, m, Wenc, benc, Wdec, bdec } = p;
+  const { d, m } = p;
   if (g) for (const a of [g.Wenc, g.benc, g.Wdec, g.bdec]) a.fill(0);
-  const hc = new Float64Array(m);
-  const a = new Float64Array(d);
-  const z = new Float64Array(d);
-  const r = new Float64Array(m);
-  const dz = new Float64Array(d);
+  const s = scratchFor(d, m);
+  let zeros = 0;
+  for (let b = 0; b < B; b++) if (isZeroRow(H, b * m, m)) zeros++;
   let loss = 0;
-  for (let b = 0; b < B; b++) {
-    for (let k = 0; k < m; k++) hc[k] = H[b * m + k] - bdec[k];
-    let l1sum = 0;
-    for (let j = 0; j < d; j++) {
-      let s = benc[j];
-      for (let k = 0; k < m; k++) s += Wenc[j * m + k] * hc[k];
-      a[j] = s;
-      z[j] = s > 0 ? s : 0;
-      l1sum += z[j];
-      if (fired && s > 0) fired[j] = 1;
-    }
-    let rec = 0;
+  if (zeros > 0) loss += saeRow(p, s.zero, 0, zeros, B, l1, s, g, fired);
+  if (zeros < B) for (let b = 0; b < B; b++) if (!isZeroRow(H, b * m, m)) loss += saeRow(p, H, b * m, 1, B, l1, s, g, fired);
+  return loss / B;
+}
+
+const isZeroRow = (H: Float64Array, at: number, m: number) => {
+  for (let k = 0; k < m; k++) if (H[at + k] !== 0) return false;
+  return true;
+};
+
+interface RowScratch { zero: Float64Array; hc: Float64Array; a: Float64Array; z: Float64Array; r: Float64Array; dz: Float64Array }
+let scratch: RowScratch | undefined;
+const scratchFor = (d: number, m: number): RowScratch => {
+  if (!scratch || scratch.a.length !== d || scratch.hc.length !== m) scratch = { zero: new Float64Array(m), hc: new Float64Array(m), a: new Float64Array(d), z: new Float64Array(d), r: new Float64Array(m), dz: new Float64Array(d) };
+  return scratch;
+};
+
+/** One row h = H[at … at+m) counted `w` times: adds its loss terms (returned) and w × its gradients to g. */
+function saeRow(p: SaeParams, H: Float64Array, at: number, w: number, B: number, l1: number, s: RowScratch, g?: SaeGrads, fired?: Uint8Array): number {
+  const { d, m, Wenc, benc, Wdec, bdec } = p;
+  const { hc, a, z, r, dz } = s;
+  for (let k = 0; k < m; k++) hc[k] = H[at + k] - bdec[k];
+  let l1sum = 0;
+  for (let j = 0; j < d; j++) {
+    let v = benc[j];
+    for (let k = 0; k < m; k++) v += Wenc[j * m + k] * hc[k];
+    a[j] = v;
+    z[j] = v > 0 ? v : 0;
+    l1sum += z[j];
+    if (fired && v > 0) fired[j] = 1;
+  }
+  let rec = 0;
+  for (let k = 0; k < m; k++) {
+    let v = bdec[k];
+    for (let j = 0; j < d; j++) v += Wdec[j * m + k] * z[j];
+    r[k] = v - H[at + k];
+    rec += r[k] * r[k];
+  }
+  if (!g) return w * (rec / m + l1 * l1sum);
+  // dL/dĥ = 2r/(mB) per copy of the row; ĥ = W_dec z + b_dec
+  const c = (2 * w) / (m * B);
+  for (let k = 0; k < m; k++) g.bdec[k] += c * r[k];
+  for (let j = 0; j < d; j++) {
+    let v = 0;
     for (let k = 0; k < m; k++) {
-      let s = bdec[k];
-      for (let j = 0; j < d; j++) s += Wdec[j * m + k] * z[j];
-      r[k] = s - H[b * m + k];
-      rec += r[k] * r[k];
+      g.Wdec[j * m + k] += c * r[k] * z[j];
+      v += Wdec[j * m + k] * c * r[k];
     }
-    loss += rec / m + l1 * l1sum;
-    if (!g) continue;
-    // dL/dĥ = 2r/(mB); ĥ = W_dec z + b_dec
-    const c = 2 / (m * B);
-    for (let k = 0; k < m; k++) g.bdec[k] += c * r[k];
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < m; k++) {
-        g.Wdec[j * m + k] += c * r[k] * z[j];
-        s += Wdec[j * m + k] * c * r[k];
-      }
-      dz[j] = a[j] > 0 ? s + l1 / B : 0; // ReLU'(0) = 0
-    }
-    // a = W_enc (h − b_dec) + b_enc
-    for (let j = 0; j < d; j++) {
-      if (dz[j] === 0) continue;
-      g.benc[j] += dz[j];
-      for (let k = 0; k < m; k++) {
-        g.Wenc[j * m + k] += dz[j] * hc[k];
-        g.bdec[k] -= dz[j] * Wenc[j * m + k];
-      }
+    dz[j] = a[j] > 0 ? v + (w * l1) / B : 0; // ReLU'(0) = 0
+  }
+  // a = W_enc (h − b_dec) + b_enc
+  for (let j = 0; j < d; j++) {
+    if (dz[j] === 0) continue;
+    g.benc[j] += dz[j];
+    for (let k = 0; k < m; k++) {
+      g.Wenc[j * m + k] += dz[j] * hc[k];
+      g.bdec[k] -= dz[j] * Wenc[j * m + k];
     }
   }
-  return loss / B;
+  return w * (rec / m + l1 * l1sum);
 }
 
 /** Rescales every decoder column to unit length (a zero column is left as it is). */
@@ -112,9 +129,21 @@ export function normaliseDecoder(p: SaeParams): void {
   }
 }
 
-/** Hidden activations of a toy model for a batch of inputs x (B×n), as B×m sample-major rows of H. */
+/** Hidden activations of a toy model for a batch of inputs x (B×n), as B×m sample-major rows of H: the same
+ *  sums in the same order as `hidden()`, without a subarray per sample. */
 function hiddenBatch(toy: Params, x: Float32Array, B: number, H: Float64Array): void {
-  for (let b = 0; b < B; b++) hidden(toy, x.subarray(b * toy.n, (b + 1) * toy.n), H.subarray(b * toy.m, (b + 1) * toy.m));
+  const { n, m, W } = toy;
+  const relu = MODEL_TRAITS[toy.kind].hiddenRelu;
+  H.fill(0, 0, B * m);
+  for (let b = 0; b < B; b++) {
+    const o = b * m;
+    for (let i = 0; i < n; i++) {
+      const xi = x[b * n + i];
+      if (xi === 0) continue;
+      for (let k = 0; k < m; k++) H[o + k] += W[i * m + k] * xi;
+    }
+    if (relu) for (let k = 0; k < m; k++) if (H[o + k] < 0) H[o + k] = 0;
+  }
 }
 
 export interface TrainedSae {
