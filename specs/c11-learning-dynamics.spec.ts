@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
 import { C11, trajectory, type Trajectory } from '../src/claims/c11.js';
-import { dropConcentration, markStretches } from '../src/metrics/dynamics.js';
+import { dropConcentration, markStretches, pooledConcentration } from '../src/metrics/dynamics.js';
 import { median } from '../src/stats/summary.js';
 import { dynamicsPlot } from '../src/figures/dynamics.js';
 
@@ -72,16 +72,20 @@ defineClaim({
     },
     {
       id: 'C11.3',
-      title: `the loss drops during the jumps: its decrease is ≥ ${DROP_RATIO_MIN}× more concentrated in the transits than in time (drift: 1×; most seeds with moves)`,
+      title: `the loss drops during the jumps: over the seeds with moves together, its decrease is ≥ ${DROP_RATIO_MIN}× more concentrated in the transits than in time (drift: 1×)`,
       check: ({ trajectories }, record) => {
-        const conc = trajectories.map((tr) => dropConcentration(tr.loss, markStretches(tr.loss.length - 1, tr.moved.map((x) => x.transit))));
+        const withMoves = trajectories.filter((tr) => tr.moved.length);
+        const conc = withMoves.map((tr) => dropConcentration(tr.loss, markStretches(tr.loss.length - 1, tr.moved.map((x) => x.transit))));
+        const pooled = pooledConcentration(conc);
         record({
-          what: 'per seed: share of the held-out loss decrease inside the transits, their share of training, ratio',
-          value: trajectories.map((tr, k) => [tr.seed, r2(conc[k].dropShare), r2(conc[k].timeShare), r2(conc[k].ratio)]),
+          what: 'per seed with moves: share of the held-out loss decrease inside the transits, their share of training, ratio',
+          value: withMoves.map((tr, k) => [tr.seed, r2(conc[k].dropShare), r2(conc[k].timeShare), r2(conc[k].ratio)]),
           paper: 'sudden drops in loss',
-          tolerance: `ratio ≥ ${DROP_RATIO_MIN}`,
         });
-        expect(trajectories.map((tr, k) => verdict(tr.seed, !tr.moved.length || conc[k].ratio >= DROP_RATIO_MIN, tr.moved.length ? `${(conc[k].dropShare * 100).toFixed(0)}% of the decrease in ${(conc[k].timeShare * 100).toFixed(0)}% of training` : 'nothing moved after the start'))).toHoldForMostSeeds();
+        // Pooled, not per seed: about 2% of seeds have their loss fall mostly outside their transits (docs/design/c11.md)
+        record({ what: `seeds with moves whose own ratio is ≥ ${DROP_RATIO_MIN}`, value: `${conc.filter((c) => c.ratio >= DROP_RATIO_MIN).length}/${conc.length}` });
+        record({ what: 'all seeds with moves together: share of the loss decrease inside the transits, their share of training, ratio', value: [r2(pooled.dropShare), r2(pooled.timeShare), r2(pooled.ratio)], tolerance: `ratio ≥ ${DROP_RATIO_MIN}` });
+        expect(pooled.ratio, 'pooled drop concentration').toBeAtLeast(DROP_RATIO_MIN);
       },
     },
   ],

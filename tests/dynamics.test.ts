@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { dropConcentration, markStretches, transit } from '../src/metrics/dynamics.js';
+import { dropConcentration, markStretches, pooledConcentration, transit } from '../src/metrics/dynamics.js';
 
 const ramp = (K: number, a = 0, b = 1) => Array.from({ length: K + 1 }, (_, k) => a + ((b - a) * k) / K);
 
@@ -46,5 +46,16 @@ describe('dropConcentration', () => {
     expect(c.ratio).toBeCloseTo(1 / 0.3, 10);
     expect(dropConcentration([1, 1, 1], [false, false]).ratio).toBeNaN();
     expect(() => dropConcentration([1, 0], [true, true])).toThrow(/2 marks for 1 intervals/);
+  });
+
+  it('pooled, sums the decreases and the intervals: a large drop outweighs a small one', () => {
+    const marks = markStretches(10, [{ start: 2, length: 3 }]);
+    const big = dropConcentration([1, 1, 1, 0.7, 0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1], marks); // all 0.9 inside
+    const small = dropConcentration(ramp(10, 0.1, 0), markStretches(10, [{ start: 0, length: 5 }])); // 0.05 of 0.1 inside
+    const p = pooledConcentration([big, small]);
+    expect(p.dropShare).toBeCloseTo(0.95, 12);
+    expect(p.timeShare).toBeCloseTo(8 / 20, 12);
+    expect(p.ratio).toBeCloseTo(0.95 / 0.4, 10);
+    expect(pooledConcentration([]).ratio).toBeNaN();
   });
 });

@@ -38,12 +38,26 @@ export function transit(xs: ArrayLike<number>, share = 0.8): Transit {
   return { start: at, length: best, net, fraction: best / K };
 }
 
+/** A loss series' decrease in marked intervals against its total decrease and its share of intervals. */
+export interface Concentration {
+  /** the loss's decrease inside the marked intervals, and over all of them */
+  within: number;
+  total: number;
+  /** marked intervals, all intervals */
+  marked: number;
+  intervals: number;
+  dropShare: number;
+  timeShare: number;
+  /** dropShare / timeShare */
+  ratio: number;
+}
+
 /**
  * Of the loss's total decrease over the series, the share that falls in the intervals marked `inside`,
  * divided by the share of intervals marked: 1 when the loss falls evenly, > 1 when it falls in the marked
  * stretches. NaN when nothing is marked or the loss does not decrease overall.
  */
-export function dropConcentration(loss: ArrayLike<number>, inside: boolean[]): { dropShare: number; timeShare: number; ratio: number } {
+export function dropConcentration(loss: ArrayLike<number>, inside: boolean[]): Concentration {
   const K = loss.length - 1;
   if (inside.length !== K) throw new Error(`dropConcentration: ${inside.length} marks for ${K} intervals`);
   let total = 0;
@@ -53,9 +67,19 @@ export function dropConcentration(loss: ArrayLike<number>, inside: boolean[]): {
     total += d;
     if (inside[k]) within += d;
   }
-  const timeShare = inside.filter(Boolean).length / K;
+  return shares(within, total, inside.filter(Boolean).length, K);
+}
+
+/** dropConcentration over several series together: their decreases and intervals summed. */
+export function pooledConcentration(cs: Concentration[]): Concentration {
+  const sum = (f: (c: Concentration) => number) => cs.reduce((a, c) => a + f(c), 0);
+  return shares(sum((c) => c.within), sum((c) => c.total), sum((c) => c.marked), sum((c) => c.intervals));
+}
+
+function shares(within: number, total: number, marked: number, intervals: number): Concentration {
+  const timeShare = intervals > 0 ? marked / intervals : NaN;
   const dropShare = total > 0 ? within / total : NaN;
-  return { dropShare, timeShare, ratio: timeShare > 0 ? dropShare / timeShare : NaN };
+  return { within, total, marked, intervals, dropShare, timeShare, ratio: timeShare > 0 ? dropShare / timeShare : NaN };
 }
 
 /** Marks the intervals covered by the given stretches, for dropConcentration. */
