@@ -6,7 +6,7 @@
 // "Superposition" is read off the weights: features represented (‖W_i‖ > 0.5) beyond m, and features per
 // dimension ‖W‖²_F / m above 1. What does not hold as the paper says it: the penalty does not stop two
 // represented features from sharing a dimension as an antipodal pair (cos ≈ −1, a digon); that costs no L1
-// (never both active at S = 0.99) and little interference, and 5 of 12 seeds kept one such pair. The spec
+// (never both active at S = 0.99) and little interference, and about half the seeds keep one such pair (8 of 16). The spec
 // records how many seeds do.
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
