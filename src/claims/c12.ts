@@ -17,6 +17,10 @@ export const C12 = {
   ...shape,
   /** 1/(1 − S), log-spaced from 1 (dense) */
   xs: logspace(1, shape.xMax, shape.points),
+  /** C12.2 compares the curves up to this 1/(1 − S), where superposition forms (1/D* rises from 1 to ≈ 5.6; its
+   *  largest value is ≈ 5.9): the default tier's whole sweep. Past it, in the paper tier, vulnerability falls
+   *  (by ≈ 45% at 1/(1 − S) = 464) while 1/D* creeps up: recorded, not compared (docs/design/c12.md) */
+  trackXMax: 100,
   /** one curve per seed: each seed's init is shared along the sweep */
   seeds: seedList(seedsUpTo(8)),
   run(): RunConfig {
