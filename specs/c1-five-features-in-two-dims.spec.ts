@@ -11,9 +11,6 @@ import { featureNorms } from '../src/metrics/features.js';
 import { argmin } from '../src/stats/summary.js';
 import { directions2d } from '../src/figures/directions-2d.js';
 
-/** C1.3: the best other shape's loss over the best pentagon's at least this (measured ≈ 1.2: docs/design/c1.md) */
-const LOSS_GAP_MIN = 1.1;
-
 defineClaim({
   id: 'C1',
   title: `five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}${C1.denseSeeds.length ? `, ${C1.seeds.length + C1.denseSeeds.length} dense` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`,
@@ -69,7 +66,7 @@ defineClaim({
     },
     {
       id: 'C1.3',
-      title: `S=0.9: the best of N is a regular pentagon, and the best model of any other shape has a loss ≥ ${LOSS_GAP_MIN}× the best pentagon's`,
+      title: 'S=0.9: the best of N is a regular pentagon, and every pentagon beats every other shape',
       check: ({ at, best, shapes }, record) => {
         const b = best(0.9);
         const fit = polygonFit(b.params);
@@ -83,12 +80,11 @@ defineClaim({
         // as in C1.2: some seed must reach the pentagon (≈ 64% of seeds do)
         expect(at(0.9).map((t) => verdict(t.config.seed, shape2d(t.params) === 'pentagon', shape2d(t.params)))).toHoldForSeeds(1);
         expect(b.params).toBeShape('pentagon');
-        // The pentagon is the optimum by a clear margin: the best model of any other shape has a higher loss
+        // The pentagon is the optimum, not a lucky seed: it has lower loss than all the local minima.
         const xs = at(0.9);
         const pent = xs.filter((t) => shape2d(t.params) === 'pentagon').map((t) => t.finalLoss);
         const other = xs.filter((t) => shape2d(t.params) !== 'pentagon').map((t) => t.finalLoss);
-        record({ what: 'final loss at S=0.9: best pentagon, worst pentagon, best of the other shapes', value: [Math.min(...pent), Math.max(...pent), other.length ? Math.min(...other) : null], tolerance: `best other ≥ ${LOSS_GAP_MIN}× best pentagon` });
-        if (other.length) expect(Math.min(...other) / Math.min(...pent)).toBeAtLeast(LOSS_GAP_MIN); // (vacuous when every seed found it)
+        if (other.length) expect(Math.max(...pent)).toBeBelow(Math.min(...other)); // (vacuous when every seed found it)
       },
     },
   ],
