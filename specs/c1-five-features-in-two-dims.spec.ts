@@ -11,6 +11,10 @@ import { featureNorms } from '../src/metrics/features.js';
 import { argmin } from '../src/stats/summary.js';
 import { directions2d } from '../src/figures/directions-2d.js';
 
+/** C1.3: a pentagon's loss is below this multiple of the lowest at S = 0.9, any other shape's above (240 fresh
+ *  seeds: pentagons within 1.037×, the best other shape 1.215×: docs/design/c1.md) */
+const PENTAGON_BAND = 1.1;
+
 defineClaim({
   id: 'C1',
   title: `five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}${C1.denseSeeds.length ? `, ${C1.seeds.length + C1.denseSeeds.length} dense` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`,
@@ -66,7 +70,7 @@ defineClaim({
     },
     {
       id: 'C1.3',
-      title: 'S=0.9: the best of N is a regular pentagon, and every pentagon beats every other shape',
+      title: `S=0.9: the best of N is a regular pentagon, and the loss sorts the seeds by shape: pentagons within ${Math.round((PENTAGON_BAND - 1) * 100)}% of the lowest loss, every other shape above (most seeds)`,
       check: ({ at, best, shapes }, record) => {
         const b = best(0.9);
         const fit = polygonFit(b.params);
@@ -80,11 +84,13 @@ defineClaim({
         // as in C1.2: some seed must reach the pentagon (≈ 64% of seeds do)
         expect(at(0.9).map((t) => verdict(t.config.seed, shape2d(t.params) === 'pentagon', shape2d(t.params)))).toHoldForSeeds(1);
         expect(b.params).toBeShape('pentagon');
-        // The pentagon is the optimum, not a lucky seed: it has lower loss than all the local minima.
+        // The pentagon is the optimum, not a lucky seed: the loss sorts the seeds by shape. Per seed, as seeds are
+        // the independent trials (comparing the extremes of two groups was unboundable: docs/design/c1.md)
         const xs = at(0.9);
-        const pent = xs.filter((t) => shape2d(t.params) === 'pentagon').map((t) => t.finalLoss);
-        const other = xs.filter((t) => shape2d(t.params) !== 'pentagon').map((t) => t.finalLoss);
-        if (other.length) expect(Math.max(...pent)).toBeBelow(Math.min(...other)); // (vacuous when every seed found it)
+        const floor = Math.min(...xs.map((t) => t.finalLoss));
+        const band = (t: TrainedInstance) => t.finalLoss / floor;
+        record({ what: 'per seed at S=0.9: shape, final loss ÷ the lowest', value: xs.map((t) => [t.config.seed, shape2d(t.params), +band(t).toFixed(3)]), tolerance: `pentagons < ${PENTAGON_BAND}, other shapes ≥ ${PENTAGON_BAND}` });
+        expect(xs.map((t) => verdict(t.config.seed, (shape2d(t.params) === 'pentagon') === band(t) < PENTAGON_BAND, `${shape2d(t.params)}, loss ${band(t).toFixed(3)}× the lowest`))).toHoldForMostSeeds();
       },
     },
   ],
