@@ -1,7 +1,7 @@
 // C6 — Privileged basis. ReLU-hidden model, n = 10 features, m = 5 neurons, importance
 // 0.7^i, S from 0 to 0.99 (0.997 in the paper tier), the paper's training settings (10,000 steps, batch
-// 1024) in both tiers; the default tier has fewer seeds (12 instead of 20; 24 at the dense S ∈ {0, 0.5}, where
-// C6.1 pools them) and drops S = 0.997.
+// 1024) in both tiers, except that the default tier trains the dense S ∈ {0, 0.5} 20,000 steps (C6.denseSteps);
+// the default tier has fewer seeds (12 instead of 20; 24 at the dense S, where C6.1 pools them) and drops S = 0.997.
 // Paper: neurons are monosemantic in the dense regime and polysemantic in the sparse regime; more
 // important features are more likely to get a monosemantic neuron.
 // A neuron is monosemantic when its largest weight carries ≥ 90% of its squared weights over features

@@ -22,20 +22,33 @@ export const C6 = {
   dense: [0, 0.5],
   /** Extra seeds at the dense sparsities, default tier (why: docs/design/c6.md) */
   denseSeeds: seedList(byTier({ default: seedsUpTo(24).slice(12), paper: [] as number[] })),
-  /** The paper's 10,000 steps in both tiers: the dense model aligns its features with neurons slowly
-   *  (after 5,000 steps 3 of 4 seeds still had rotated, polysemantic neurons at S = 0; after 10,000 none). */
+  /** The paper's 10,000 steps everywhere but the dense sparsities of the default tier (after 5,000 steps 3 of 4
+   *  seeds still had rotated, polysemantic neurons at S = 0) … */
+  steps: DEFAULT_TRAIN.steps,
+  /** … which train 20,000: on native-f32 the dense models align with the neurons more slowly (48 fresh S = 0
+   *  seeds: 36 fully monosemantic after 10,000 steps, 45 after 20,000), and C6.1 pools them (why: docs/design/c6.md) */
+  denseSteps: byTier({ default: 20_000, paper: DEFAULT_TRAIN.steps }),
+  /** whether the dense sparsities train in a run of their own (their step count differs) */
+  get separateDense(): boolean {
+    return this.denseSteps !== this.steps;
+  },
   run(): RunConfig {
+    const sparsities = this.separateDense ? this.sparsities.filter((S) => !this.dense.includes(S)) : this.sparsities;
     return {
       namespace: 'C6',
       model: { kind: 'relu-hidden', n: this.n, m: this.m },
       data: { kind: 'independent' },
-      train: DEFAULT_TRAIN,
-      instances: this.sparsities.flatMap((sparsity) => this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, this.decay), seed }))),
+      train: { ...DEFAULT_TRAIN, steps: this.steps },
+      instances: sparsities.flatMap((sparsity) => this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, this.decay), seed }))),
     };
   },
-  /** The extra dense-regime seeds (same settings as run()); null when the tier has none. */
+  /** The dense sparsities' run when they train apart (every seed and the extra dense seeds, denseSteps), else the
+   *  extra dense seeds alone (same settings as run()); null when there is nothing extra. */
   denseRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), this.dense.map((sparsity) => ({ sparsity, importance: geometricImportance(this.n, this.decay) })), this.denseSeeds);
+    const points = this.dense.map((sparsity) => ({ sparsity, importance: geometricImportance(this.n, this.decay) }));
+    if (!this.separateDense) return extraSeedsRun(this.run(), points, this.denseSeeds);
+    const base = this.run();
+    return extraSeedsRun({ ...base, train: { ...base.train, steps: this.denseSteps } }, points, [...this.seeds, ...this.denseSeeds]);
   },
 };
 
