@@ -13,15 +13,24 @@ import { Rng } from '../rng.js';
 
 /** Hidden activations h (length m) for one input x (length n; or x[at …] of a batch): Wx, through a ReLU where the model has one. */
 export function hidden(p: Params, x: ArrayLike<number>, h: Float64Array<ArrayBufferLike> = new Float64Array(p.m), at = 0): Float64Array<ArrayBufferLike> {
-  const { n, m, W } = p;
-  h.fill(0);
-  for (let i = 0; i < n; i++) {
-    const xi = x[at + i];
-    if (xi === 0) continue;
-    for (let k = 0; k < m; k++) h[k] += W[i * m + k] * xi;
-  }
-  if (MODEL_TRAITS[p.kind].hiddenRelu) for (let k = 0; k < m; k++) if (h[k] < 0) h[k] = 0;
+  hiddenBatch(p, x, 1, h, at);
   return h;
+}
+
+/** hidden() of B inputs x[at …] (B×n, sample-major), as the B×m sample-major rows of H. */
+export function hiddenBatch(p: Params, x: ArrayLike<number>, B: number, H: Float64Array<ArrayBufferLike>, at = 0): void {
+  const { n, m, W } = p;
+  const relu = MODEL_TRAITS[p.kind].hiddenRelu;
+  H.fill(0, 0, B * m);
+  for (let b = 0; b < B; b++) {
+    const xo = at + b * n, o = b * m;
+    for (let i = 0; i < n; i++) {
+      const xi = x[xo + i];
+      if (xi === 0) continue;
+      for (let k = 0; k < m; k++) H[o + k] += W[i * m + k] * xi;
+    }
+    if (relu) for (let k = 0; k < m; k++) if (H[o + k] < 0) H[o + k] = 0;
+  }
 }
 
 /** Output i from the hidden activations: D_i·h + b_i (D = W tied, else W2), through the output ReLU if any. */

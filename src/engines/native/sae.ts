@@ -10,6 +10,7 @@ import { allocBatch, makeSampler } from '../../data.js';
 import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
+import { hiddenBatch } from '../../metrics/evaluate.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -126,23 +127,6 @@ export function normaliseDecoder(p: SaeParams): void {
     if (s === 0) continue;
     const inv = 1 / Math.sqrt(s);
     for (let k = 0; k < p.m; k++) p.Wdec[j * p.m + k] *= inv;
-  }
-}
-
-/** Hidden activations of a toy model for a batch of inputs x (B×n), as B×m sample-major rows of H: the same
- *  sums in the same order as `hidden()`, without a subarray per sample. */
-function hiddenBatch(toy: Params, x: Float32Array, B: number, H: Float64Array): void {
-  const { n, m, W } = toy;
-  const relu = MODEL_TRAITS[toy.kind].hiddenRelu;
-  H.fill(0, 0, B * m);
-  for (let b = 0; b < B; b++) {
-    const o = b * m;
-    for (let i = 0; i < n; i++) {
-      const xi = x[b * n + i];
-      if (xi === 0) continue;
-      for (let k = 0; k < m; k++) H[o + k] += W[i * m + k] * xi;
-    }
-    if (relu) for (let k = 0; k < m; k++) if (H[o + k] < 0) H[o + k] = 0;
   }
 }
 
