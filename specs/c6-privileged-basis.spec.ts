@@ -51,7 +51,7 @@ defineClaim({
   run: () => ({ sweep: C6.run(), dense: C6.denseRun() }),
   prepare: ({ sweep, dense }) => {
     /** the sweep and the extra dense-regime seeds (C6.denseSeeds) */
-    const models: TrainedInstance[] = [...sweep.instances, ...(dense?.instances ?? [])];
+    const models: TrainedInstance[] = [...sweep.instances, ...dense.instances];
     const at = (S: number) => models.filter((t) => t.config.sparsity === S);
     /** held-out loss of every instance, on samples shared by the instances of one S (common random numbers) */
     const heldOut = new Map<TrainedInstance, number>();

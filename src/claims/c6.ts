@@ -4,7 +4,7 @@ import type { Params, RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { geometricImportance } from '../instance.js';
 import { byTier } from '../tier.js';
-import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
+import { seedList, seedsUpTo } from './seeds.js';
 import { featureNorms } from '../metrics/features.js';
 import { polysemanticity } from '../metrics/polysemanticity.js';
 
@@ -28,27 +28,21 @@ export const C6 = {
   /** … which train 20,000: on native-f32 the dense models align with the neurons more slowly (48 fresh S = 0
    *  seeds: 36 fully monosemantic after 10,000 steps, 45 after 20,000), and C6.1 pools them (why: docs/design/c6.md) */
   denseSteps: byTier({ default: 20_000, paper: DEFAULT_TRAIN.steps }),
-  /** whether the dense sparsities train in a run of their own (their step count differs) */
-  get separateDense(): boolean {
-    return this.denseSteps !== this.steps;
-  },
+  /** Every sparsity but the dense ones (those train in denseRun()). */
   run(): RunConfig {
-    const sparsities = this.separateDense ? this.sparsities.filter((S) => !this.dense.includes(S)) : this.sparsities;
     return {
       namespace: 'C6',
       model: { kind: 'relu-hidden', n: this.n, m: this.m },
       data: { kind: 'independent' },
       train: { ...DEFAULT_TRAIN, steps: this.steps },
-      instances: sparsities.flatMap((sparsity) => this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, this.decay), seed }))),
+      instances: this.sparsities.filter((S) => !this.dense.includes(S)).flatMap((sparsity) => this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(this.n, this.decay), seed }))),
     };
   },
-  /** The dense sparsities' run when they train apart (every seed and the extra dense seeds, denseSteps), else the
-   *  extra dense seeds alone (same settings as run()); null when there is nothing extra. */
-  denseRun(): RunConfig | null {
-    const points = this.dense.map((sparsity) => ({ sparsity, importance: geometricImportance(this.n, this.decay) }));
-    if (!this.separateDense) return extraSeedsRun(this.run(), points, this.denseSeeds);
+  /** The dense sparsities, a run of their own: every seed and the extra dense seeds, denseSteps each. */
+  denseRun(): RunConfig {
     const base = this.run();
-    return extraSeedsRun({ ...base, train: { ...base.train, steps: this.denseSteps } }, points, [...this.seeds, ...this.denseSeeds]);
+    const points = this.dense.map((sparsity) => ({ sparsity, importance: geometricImportance(this.n, this.decay) }));
+    return { ...base, train: { ...base.train, steps: this.denseSteps }, instances: points.flatMap((point) => [...this.seeds, ...this.denseSeeds].map((seed) => ({ ...point, seed }))) };
   },
 };
 
