@@ -17,7 +17,7 @@ const PENTAGON_BAND = 1.1;
 
 defineClaim({
   id: 'C1',
-  title: `five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}${C1.denseSeeds.length ? `, ${C1.seeds.length + C1.denseSeeds.length} dense` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`,
+  title: `five features in two dimensions (${C1.seeds.length} seeds${C1.pairSeeds.length ? `, ${C1.seeds.length + C1.pairSeeds.length} at S = ${C1.pairS}` : ''}${C1.pentagonSeeds.length ? `, ${C1.seeds.length + C1.pentagonSeeds.length} at S = ${C1.pentagonS}` : ''}${C1.denseSeeds.length ? `, ${C1.seeds.length + C1.denseSeeds.length} dense` : ''}, tolerances: angles ±${SHAPE_TOL.angleDeg}°, norms ±${SHAPE_TOL.normSpread * 100}%)`,
   spec: import.meta.url,
   paper: {
     statement: 'With dense features the model keeps an orthogonal basis of the two most important features and drops the other three. ' +
@@ -25,10 +25,10 @@ defineClaim({
     section: `${PAPER_URL}#motivation`,
     settings: 'ReLU output model, n = 5 features in m = 2 dimensions, importance 0.9^i, S ∈ {0, 0.8, 0.9}; AdamW lr 1e-3, batch 1024, 10,000 steps.',
   },
-  run: () => ({ sweep: C1.run(), pair: C1.pairRun(), dense: C1.denseRun() }),
-  prepare: ({ sweep, pair, dense }) => {
-    /** the sweep's models and the extra S = 0.8 and dense seeds (C1.pairSeeds, C1.denseSeeds) */
-    const models: TrainedInstance[] = [...sweep.instances, ...(pair?.instances ?? []), ...(dense?.instances ?? [])];
+  run: () => ({ sweep: C1.run(), pair: C1.pairRun(), pentagon: C1.pentagonRun(), dense: C1.denseRun() }),
+  prepare: ({ sweep, pair, pentagon, dense }) => {
+    /** the sweep's models and the extra S = 0.8, S = 0.9 and dense seeds (C1.pairSeeds, C1.pentagonSeeds, C1.denseSeeds) */
+    const models: TrainedInstance[] = [...sweep.instances, ...(pair?.instances ?? []), ...(pentagon?.instances ?? []), ...(dense?.instances ?? [])];
     const at = (S: number) => models.filter((t) => t.config.sparsity === S);
     const best = (S: number): TrainedInstance => {
       const xs = at(S);

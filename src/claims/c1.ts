@@ -12,11 +12,14 @@ export const C1 = {
   /** Fixed seed list; S = 0.8 and 0.9 have local minima, so the spec takes the best of these. */
   seeds: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(20) })),
   /** Extra seeds at S = 0.8, default tier; a run of its own, so the sweep's cache stands (why: docs/design/c1.md) */
-  pairSeeds: seedList(byTier({ default: seedsUpTo(20).slice(12), paper: [] as number[] })),
+  pairSeeds: seedList(byTier({ default: seedsUpTo(32).slice(12), paper: [] as number[] })),
   pairS: 0.8,
+  /** Extra seeds at S = 0.9, default tier, for C1.3's per-seed verdicts (why: docs/design/c1.md) */
+  pentagonSeeds: seedList(byTier({ default: seedsUpTo(24).slice(12), paper: [] as number[] })),
+  pentagonS: 0.9,
   /** Extra dense seeds, default tier, for C1.1's "most seeds": about 1% of dense seeds keep the wrong pair or are
    *  still settling at 10,000 steps, and with 12 seeds that left a 0.58% bound (why: docs/design/c1.md) */
-  denseSeeds: seedList(byTier({ default: seedsUpTo(36).slice(12), paper: [] as number[] })),
+  denseSeeds: seedList(byTier({ default: seedsUpTo(48).slice(12), paper: [] as number[] })),
   run(): RunConfig {
     return {
       namespace: 'C1',
@@ -30,6 +33,10 @@ export const C1 = {
   /** The extra S = 0.8 seeds (same settings as run()); null when the tier has none. */
   pairRun(): RunConfig | null {
     return extraSeedsRun(this.run(), [{ sparsity: this.pairS, importance: geometricImportance(5, 0.9) }], this.pairSeeds);
+  },
+  /** The extra S = 0.9 seeds (same settings as run()); null when the tier has none. */
+  pentagonRun(): RunConfig | null {
+    return extraSeedsRun(this.run(), [{ sparsity: this.pentagonS, importance: geometricImportance(5, 0.9) }], this.pentagonSeeds);
   },
   /** The extra dense seeds (same settings as run()); null when the tier has none. */
   denseRun(): RunConfig | null {
