@@ -35,7 +35,9 @@ export const C10 = {
   /** More seeds below 1 − S = 0.05 for C10.2's pooled mean, default tier: the sparse-end collapses are per seed
    *  (decided at init), so the mean over 12 seeds moved 0.25–0.75 between seed sets (docs/design/c10.md); they
    *  follow the sweep's, so the two never share a seed */
-  sparseSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 1 + i), paper: [] as number[] })),
+  sparseSeeds: seedList(byTier({ default: Array.from({ length: 48 }, (_, i) => SWEEP_SEEDS + 1 + i), paper: [] as number[] })),
+  /** More seeds at the densest point for C10.1's per-seed verdict, default tier (docs/design/c10.md); after the sparse ones */
+  pcaSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 49 + i), paper: [] as number[] })),
   /** the densities below the paper's first band edge */
   sparseDensities(): number[] {
     return this.densities.filter((p) => p < BANDS[0].hi);
@@ -43,6 +45,10 @@ export const C10 = {
   /** The sparse-end extra run (null when the tier has none): instance j is sparseDensities()[⌊j / #seeds⌋] with sparseSeeds[j mod #seeds]. */
   sparseRun(): RunConfig | null {
     return extraSeedsRun(this.run(), this.sparseDensities().map((p) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1) })), this.sparseSeeds);
+  },
+  /** The densest point's extra run (null when the tier has none). */
+  pcaRun(): RunConfig | null {
+    return extraSeedsRun(this.run(), [{ sparsity: 1 - this.densities.at(-1)!, importance: new Array(this.n).fill(1) }], this.pcaSeeds);
   },
   run(): RunConfig {
     return {
