@@ -27,7 +27,7 @@ const HALVES_GAIN_MIN = 1.2;
 /** C7.5: mean over the sparse models of final loss (alive-halves) / final loss (paper init) at most this
  *  (trial runs: 0.69 default tier, 0.77 paper tier); per seed, the twin must not be worse by > 1% */
 const LOSS_RATIO_MAX = 0.9;
-/** dense: at least this share of the neurons sits in ReLU(x)/ReLU(−x) pairs, for every seed */
+/** dense: at least this share of the neurons sits in ReLU(x)/ReLU(−x) pairs, over all seeds' neurons */
 const PAIRED_MIN = 0.5;
 /** sparse: at least this share of the live neurons is polysemantic, for every seed */
 const SPARSE_POLY_MIN = 0.9;
@@ -61,23 +61,25 @@ defineClaim({
   checks: [
     {
       id: 'C7.1',
-      title: `dense (p = 1): neurons monosemantic, ≥ ${PAIRED_MIN * 100}% of them in ReLU(x_i)/ReLU(−x_i) pairs, each pair computing |x_i|`,
+      title: `dense (p = 1): neurons monosemantic, each ReLU(x_i)/ReLU(−x_i) pair computing |x_i| (most seeds), and ≥ ${PAIRED_MIN * 100}% of the neurons in such pairs (over all seeds)`,
       check: ({ comp, at }, record) => {
-        const verdicts = at(1).map((t) => {
-          const s = polysemanticity(t.params);
-          const pairs = reluPairs(t.params);
-          const c = comp.get(t)!;
+        const rows = at(1).map((t) => ({ t, s: polysemanticity(t.params), pairs: reluPairs(t.params), c: comp.get(t)! }));
+        const verdicts = rows.map(({ t, s, pairs, c }) => {
           const pairedComputed = pairs.every((q) => c.full.includes(q.feature));
-          const ok = s.poly === 0 && (2 * pairs.length) / C7.m >= PAIRED_MIN && pairedComputed && c.full.length <= C7.m / 2;
+          const ok = s.poly === 0 && pairedComputed && c.full.length <= C7.m / 2;
           return verdict(t.config.seed, ok, `${s.mono} mono, ${s.poly} poly, ${s.dead} dead; ${pairs.length} pairs (features ${pairs.map((q) => q.feature).join(',')}); |x| computed for [${c.full}]`);
         });
+        // "often in pairs" is about the population: one seed's 8 neurons give a share in steps of 1/4 (docs/design/c7.md)
+        const paired = (2 * rows.reduce((a, r) => a + r.pairs.length, 0)) / (C7.m * rows.length);
         record({
           what: 'dense: neurons, ReLU(x)/ReLU(−x) pairs and features with |x| computed, per seed',
           value: verdicts.map((v) => v.detail),
           paper: 'dense: monosemantic neurons, often in pairs computing ReLU(x_i) and ReLU(−x_i)',
-          tolerance: `no polysemantic neuron; ≥ ${PAIRED_MIN * 100}% of neurons paired; every paired feature's |x| computed; |x| computed for ≤ m/2 features (no superposition)`,
+          tolerance: `per seed: no polysemantic neuron; every paired feature's |x| computed; |x| computed for ≤ m/2 features (no superposition)`,
         });
+        record({ what: 'dense: share of all seeds\' neurons in ReLU(x)/ReLU(−x) pairs', value: paired, tolerance: `≥ ${PAIRED_MIN}` });
         expect(verdicts).toHoldForMostSeeds();
+        expect(paired).toBeAtLeast(PAIRED_MIN);
       },
     },
     {
@@ -159,10 +161,16 @@ defineClaim({
           what: 'sparse, per (p, seed): [p, seed, final loss paper init, final loss alive-halves init, half-functions computed (paper, alive), features with |x| computed (paper, alive)]',
           value: rows.map((r) => [r.p, r.seed, +r.loss.toExponential(3), +r.lossAlive.toExponential(3), r.halves, r.halvesAlive, r.full, r.fullAlive]),
           paper: `(not in the paper) tests C7.4's explanation; with every half alive the model still computes |x| for ${Math.min(...rows.map((r) => r.fullAlive))}–${Math.max(...rows.map((r) => r.fullAlive))} features (m = ${C7.m}): about 40% of the halves die during training`,
-          tolerance: `per seed (most seeds): no fewer halves, loss not higher by > 1%; pooled: halves gain ≥ ${HALVES_GAIN_MIN}, mean loss ratio ≤ ${LOSS_RATIO_MAX}`,
+          tolerance: `per seed over its sparse models (most seeds): no fewer halves in total, no loss higher by > 1%; pooled: halves gain ≥ ${HALVES_GAIN_MIN}, mean loss ratio ≤ ${LOSS_RATIO_MAX}`,
         });
         record({ what: 'pooled: half-functions computed, alive-halves / paper init; mean final-loss ratio', value: [gain, lossRatio] });
-        const verdicts = rows.map((r) => verdict(r.seed, r.halvesAlive >= r.halves && r.lossAlive <= 1.01 * r.loss, `p=${r.p}: loss ${r.loss.toExponential(2)} → ${r.lossAlive.toExponential(2)}, halves ${r.halves} → ${r.halvesAlive}, full |x| ${r.full} → ${r.fullAlive}`));
+        // Per seed over its sparse models: a seed's init is the same at every density, so seeds are the trials (docs/design/c7.md)
+        const seeds = [...new Set(rows.map((r) => r.seed))];
+        const verdicts = seeds.map((seed) => {
+          const mine = rows.filter((r) => r.seed === seed);
+          const [halves, halvesAlive] = [mine.reduce((a, r) => a + r.halves, 0), mine.reduce((a, r) => a + r.halvesAlive, 0)];
+          return verdict(seed, halvesAlive >= halves && mine.every((r) => r.lossAlive <= 1.01 * r.loss), mine.map((r) => `p=${r.p}: loss ${r.loss.toExponential(2)} → ${r.lossAlive.toExponential(2)}, halves ${r.halves} → ${r.halvesAlive}, full |x| ${r.full} → ${r.fullAlive}`).join('; '));
+        });
         expect(verdicts).toHoldForMostSeeds();
         expect(gain).toBeAtLeast(HALVES_GAIN_MIN);
         expect(lossRatio).toBeAtMost(LOSS_RATIO_MAX);
