@@ -10,7 +10,7 @@
 //     is a near-orthogonal basis of the space (local orthogonal bases), the sets superposed on each other.
 //     Anticorrelated pairs {0,1}, {2,3}, {4,5} (never together) → each pair antipodal (negative
 //     interference, free because the partners are never active together); 6 features in 3 dimensions is
-//     where space is short. Checked on best-of-3 groups of seeds (lowest held-out loss; single runs stop
+//     where space is short. Checked on best-of-4 groups of seeds (lowest held-out loss; single runs stop
 //     in a higher-loss local minimum 10–15% of the time), each against an independent-features control of
 //     the same density (all its seeds), which does not arrange those pairs antipodally.
 import { expect } from 'vitest';
