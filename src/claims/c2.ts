@@ -16,7 +16,7 @@ export const C2 = {
   /** The ReLU model gets more seeds where a check decides on many verdicts (why: docs/design/c2.md):
    *  S = 0 (C2.2, per seed), S = 0.7 (C2.4, best-of-4 groups), S = 0.999 (C2.6, per seed). */
   extraSeeds: {
-    0: seedList(byTier({ default: seedsUpTo(12), paper: seedsUpTo(24) })),
+    0: seedList(seedsUpTo(24)),
     0.7: seedList(seedsUpTo(24)),
     0.999: seedList(seedsUpTo(16)),
   } as Record<number, number[]>,
