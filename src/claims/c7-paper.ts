@@ -15,18 +15,21 @@ const shape = byTier({
   // seed, beyond the default tier's budget. The default tier keeps the paper's 2.5 features per neuron at
   // n = 20, m = 8, with the importance profile over i/n kept too: I_i = 0.8^(5i), so feature i of 20 weighs
   // what feature 5i of 100 does (why: docs/design/c7.md).
-  // 24 seeds: the checks are counts of a few features per seed, and C7.6's and C7.8's means over seeds
-  // need 24 to stay far from their thresholds (why: docs/design/c7.md)
-  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: seedsUpTo(24), denseSeeds: [] as number[] },
-  paper: { n: 100, m: 40, decay: 0.8, seeds: [1, 2], denseSeeds: [] as number[] },
+  // 24 seeds: the checks are counts of a few features per seed; 24 more at the densities C7.6 and C7.8 read,
+  // whose means over seeds need them to stay far from their thresholds (why: docs/design/c7.md)
+  default: { n: 20, m: 8, decay: 0.8 ** 5, seeds: seedsUpTo(24), extraSeeds: seedsUpTo(48).slice(24) },
+  paper: { n: 100, m: 40, decay: 0.8, seeds: [1, 2], extraSeeds: [] as number[] },
 });
+
+/** The densities C7.6 (p = 1) and C7.8 (p = 1 against .03 and .01; polysemantic share at .001) read */
+export const EXTRA_P = [1, 0.03, 0.01, 0.001];
 
 export const C7P = {
   id: 'C7',
   ...shape,
   seeds: seedList(shape.seeds),
-  /** extra seeds at p = 1 (default tier), for C7.6 */
-  denseSeeds: seedList(shape.denseSeeds),
+  /** extra seeds at EXTRA_P (default tier), for C7.6 and C7.8 */
+  extraSeeds: seedList(shape.extraSeeds),
   densities: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
   steps: 5_000,
   importance(): number[] {
@@ -41,9 +44,9 @@ export const C7P = {
       instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))),
     };
   },
-  /** The extra dense (p = 1) seeds, same namespace and settings as run(); null when the tier has none. */
-  denseRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), [{ sparsity: 0, importance: this.importance() }], this.denseSeeds);
+  /** The extra seeds at EXTRA_P, same namespace and settings as run(); null when the tier has none. */
+  extraRun(): RunConfig | null {
+    return extraSeedsRun(this.run(), EXTRA_P.map((p) => ({ sparsity: 1 - p, importance: this.importance() })), this.extraSeeds);
   },
 };
 
