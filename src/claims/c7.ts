@@ -12,7 +12,7 @@ const shape = byTier({
   // The paper's n = 100, m = 40 costs ~100 s per dense instance on one core (cost ∝ batch·n·m), so the
   // default tier shrinks to n = 20, m = 8: the same 2.5 features per neuron, 25× cheaper per step, with
   // the paper's 10,000 steps and batch 1024 (≈ 15 s per seed for all seven densities).
-  default: { n: 20, m: 8, seeds: [1, 2, 3], sparseSeeds: seedsUpTo(12).slice(3), denseSeeds: seedsUpTo(24).slice(3) },
+  default: { n: 20, m: 8, seeds: [1, 2, 3], sparseSeeds: seedsUpTo(36).slice(3), denseSeeds: seedsUpTo(24).slice(3) },
   paper: { n: 100, m: 40, seeds: [1, 2], sparseSeeds: [] as number[], denseSeeds: [] as number[] },
 });
 
