@@ -35,17 +35,20 @@ defineClaim({
       'steps or batch here: we use importance 1, the notebook\'s training (AdamW, lr 1e-3, 10,000 steps, batch 1024) in the paper tier, ' +
       '8,000 steps of batch 256 in the default tier; 1 − S ∈ {0.01 … 0.55} (density 1 leaves the pairs uncorrelated).',
   },
-  run: () => ({ sweep: C10.run(), sparse: C10.sparseRun(), pca: C10.pcaRun() }),
-  prepare: ({ sweep: run, sparse, pca }) => {
+  run: () => ({ sweep: C10.run(), sparse: C10.sparseRun(), pca: C10.pcaRun(), two: C10.twoRun() }),
+  prepare: ({ sweep: run, sparse, pca, two }) => {
     const S = C10.seeds.length;
-    /** collapsed-pair count per (density, seed): counts[d][s] */
+    /** collapsed-pair count per (density, seed) of the sweep: counts[d][s] */
     const counts = C10.densities.map((_, d) => C10.seeds.map((_, s) => collapsedPairs(run.instances[d * S + s].params, C10.pairs)));
-    const band = (b: (typeof BANDS)[number]) => mean(C10.densities.flatMap((p, d) => (p >= b.lo && p < b.hi ? counts[d] : [])));
-    /** every model below 1 − S = 0.05: the sweep's and the sparse-end extra seeds' */
-    const sparseModels = [...C10.densities.flatMap((p, d) => (p < BANDS[0].hi ? C10.seeds.map((_, s) => run.instances[d * S + s].params) : [])), ...(sparse?.instances ?? []).map((t) => t.params)];
-    /** every model at the densest point: the sweep's and the extra seeds' */
-    const d = C10.densities.length - 1;
-    const pcaModels = [...C10.seeds.map((_, s) => run.instances[d * S + s]), ...(pca?.instances ?? [])];
+    /** every model, the sweep's and the extra seeds', by density */
+    const all = [run, sparse, pca, two].flatMap((r) => r?.instances ?? []);
+    const density = (t: (typeof all)[number]) => 1 - (t.config.sparsity as number);
+    const within = (lo: number, hi: number) => all.filter((t) => density(t) >= lo - 1e-12 && density(t) < hi - 1e-12);
+    const band = (b: (typeof BANDS)[number]) => mean(within(b.lo, b.hi).map((t) => collapsedPairs(t.params, C10.pairs)));
+    /** every model below 1 − S = 0.05 */
+    const sparseModels = within(0, BANDS[0].hi).map((t) => t.params);
+    /** every model at the densest point */
+    const pcaModels = within(C10.densities.at(-1)!, Infinity);
     return { run, counts, sparseModels, pcaModels, bandMeans: Object.fromEntries(BANDS.map((b) => [b.name, band(b)])) as Record<(typeof BANDS)[number]['name'], number> };
   },
   checks: [

@@ -46,6 +46,13 @@ export const C10 = {
   sparseRun(): RunConfig | null {
     return extraSeedsRun(this.run(), this.sparseDensities().map((p) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1) })), this.sparseSeeds);
   },
+  /** More seeds in the paper's "two" band for C10.4's band means, default tier (docs/design/c10.md); after the others */
+  twoSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 73 + i), paper: [] as number[] })),
+  /** The "two" band's extra run (null when the tier has none). */
+  twoRun(): RunConfig | null {
+    const band = BANDS.find((b) => b.name === 'two')!;
+    return extraSeedsRun(this.run(), this.densities.filter((p) => p >= band.lo && p < band.hi).map((p) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1) })), this.twoSeeds);
+  },
   /** The densest point's extra run (null when the tier has none). */
   pcaRun(): RunConfig | null {
     return extraSeedsRun(this.run(), [{ sparsity: 1 - this.densities.at(-1)!, importance: new Array(this.n).fill(1) }], this.pcaSeeds);
