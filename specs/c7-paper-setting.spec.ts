@@ -10,16 +10,15 @@
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
-import { C7P, EXTRA_P, paperCounts, INPUT_GROWTH, type PaperCounts } from '../src/claims/c7-paper.js';
+import { C7P, EXTRA_P, GAIN_P, paperCounts, INPUT_GROWTH, type PaperCounts } from '../src/claims/c7-paper.js';
 import { COMPUTED_MAX } from '../src/claims/c7.js';
 import { tier } from '../src/tier.js';
 import { neurons, polysemanticity, summarise, type NeuronStats } from '../src/metrics/polysemanticity.js';
 import { weightHeatmap } from '../src/figures/weight-heatmap.js';
 import { mean } from '../src/stats/summary.js';
 
-/** C7.8: the sparse densities where the model has had time to learn (at p ≤ 0.003, 5,000 steps show each
- *  feature ≤ 15 times per batch slot: the counts there are still rising, docs/design/c7.md) */
-const SPARSE = [0.03, 0.01];
+/** C7.8: the sparse densities where the model has had time to learn (GAIN_P, src/claims/c7-paper.ts) */
+const SPARSE = GAIN_P;
 /** C7.8: features with a half computed at SPARSE over features with |x| computed when dense, mean over seeds at least this */
 const GAIN_MIN = 1.5;
 /** C7.8: share of the seeds' live neurons polysemantic at the sparsest p, pooled (trial runs per seed: 0.875–1 default

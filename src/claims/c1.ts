@@ -20,6 +20,10 @@ export const C1 = {
   /** Extra dense seeds, default tier, for C1.1's "most seeds": about 1% of dense seeds keep the wrong pair or are
    *  still settling at 10,000 steps, and with 12 seeds that left a 0.58% bound (why: docs/design/c1.md) */
   denseSeeds: seedList(byTier({ default: seedsUpTo(48).slice(12), paper: [] as number[] })),
+  /** One sparsity's instance settings (importance 0.9^i). */
+  point(sparsity: number): { sparsity: number; importance: number[] } {
+    return { sparsity, importance: geometricImportance(5, 0.9) };
+  },
   run(): RunConfig {
     return {
       namespace: 'C1',
@@ -27,19 +31,19 @@ export const C1 = {
       data: { kind: 'independent' },
       // The paper's settings in both tiers: with 5,000 steps some dense seeds still carry a third feature.
       train: DEFAULT_TRAIN,
-      instances: this.sparsities.flatMap((sparsity) => this.seeds.map((seed) => ({ sparsity, importance: geometricImportance(5, 0.9), seed }))),
+      instances: this.sparsities.flatMap((sparsity) => this.seeds.map((seed) => ({ ...this.point(sparsity), seed }))),
     };
   },
   /** The extra S = 0.8 seeds (same settings as run()); null when the tier has none. */
   pairRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), [{ sparsity: this.pairS, importance: geometricImportance(5, 0.9) }], this.pairSeeds);
+    return extraSeedsRun(this.run(), [this.point(this.pairS)], this.pairSeeds);
   },
   /** The extra S = 0.9 seeds (same settings as run()); null when the tier has none. */
   pentagonRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), [{ sparsity: this.pentagonS, importance: geometricImportance(5, 0.9) }], this.pentagonSeeds);
+    return extraSeedsRun(this.run(), [this.point(this.pentagonS)], this.pentagonSeeds);
   },
   /** The extra dense seeds (same settings as run()); null when the tier has none. */
   denseRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), [{ sparsity: 0, importance: geometricImportance(5, 0.9) }], this.denseSeeds);
+    return extraSeedsRun(this.run(), [this.point(0)], this.denseSeeds);
   },
 };

@@ -40,22 +40,30 @@ export const C10 = {
   pcaSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 49 + i), paper: [] as number[] })),
   /** the densities below the paper's first band edge */
   sparseDensities(): number[] {
-    return this.densities.filter((p) => p < BANDS[0].hi);
+    return this.bandDensities('none');
+  },
+  /** the sweep's densities inside one of the paper's bands */
+  bandDensities(name: (typeof BANDS)[number]['name']): number[] {
+    const band = BANDS.find((b) => b.name === name)!;
+    return this.densities.filter((p) => p >= band.lo && p < band.hi);
+  },
+  /** One density's instance settings (all importances 1). */
+  point(p: number): { sparsity: number; importance: number[] } {
+    return { sparsity: 1 - p, importance: new Array(this.n).fill(1) };
   },
   /** The sparse-end extra run (null when the tier has none): instance j is sparseDensities()[⌊j / #seeds⌋] with sparseSeeds[j mod #seeds]. */
   sparseRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), this.sparseDensities().map((p) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1) })), this.sparseSeeds);
+    return extraSeedsRun(this.run(), this.sparseDensities().map((p) => this.point(p)), this.sparseSeeds);
   },
   /** More seeds in the paper's "two" band for C10.4's band means, default tier (docs/design/c10.md); after the others */
   twoSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 73 + i), paper: [] as number[] })),
   /** The "two" band's extra run (null when the tier has none). */
   twoRun(): RunConfig | null {
-    const band = BANDS.find((b) => b.name === 'two')!;
-    return extraSeedsRun(this.run(), this.densities.filter((p) => p >= band.lo && p < band.hi).map((p) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1) })), this.twoSeeds);
+    return extraSeedsRun(this.run(), this.bandDensities('two').map((p) => this.point(p)), this.twoSeeds);
   },
   /** The densest point's extra run (null when the tier has none). */
   pcaRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), [{ sparsity: 1 - this.densities.at(-1)!, importance: new Array(this.n).fill(1) }], this.pcaSeeds);
+    return extraSeedsRun(this.run(), [this.point(this.densities.at(-1)!)], this.pcaSeeds);
   },
   run(): RunConfig {
     return {
@@ -63,7 +71,7 @@ export const C10 = {
       model: { kind: 'relu-output', n: this.n, m: this.m },
       data: { kind: 'correlated', sets: this.pairs },
       train: { ...DEFAULT_TRAIN, steps: this.steps, batch: this.batch },
-      instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ sparsity: 1 - p, importance: new Array(this.n).fill(1), seed }))),
+      instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ ...this.point(p), seed }))),
     };
   },
 };
