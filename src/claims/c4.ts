@@ -4,7 +4,7 @@ import type { RunConfig } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
 import { logspace } from './phase.js';
-import { extraSeedsRun, seedList } from './seeds.js';
+import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
 
 const shape = byTier({
   // The paper's n = 400, m = 30. The default tier shrinks to n = 100, m = 10 (the 10:1 ratio of the
@@ -30,9 +30,9 @@ export const C4 = {
   xs: logspace(1, 1000, shape.points),
   seeds: seedList([1]),
   /** Extra seeds for the plateau, fraction and geometry claims (C4.2, C4.4–C4.6) over 1 ≤ 1/(1−S) ≤ … (why: docs/design/c4.md) */
-  geometrySeeds: seedList(byTier({ default: [2, 3, 4], paper: [] as number[] })),
+  geometrySeeds: seedList(byTier({ default: [2, 3, 4, 15, 16], paper: [] as number[] })),
   /** More seeds again in the polytope window (POLYTOPE_X) for C4.5 and C4.6, default tier (why: docs/design/c4.md) */
-  polytopeSeeds: seedList(byTier({ default: [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], paper: [] as number[] })),
+  polytopeSeeds: seedList(byTier({ default: [...seedsUpTo(14).slice(4), ...seedsUpTo(31).slice(16)], paper: [] as number[] })),
   /** Sweep point k: S = 1 − 1/x_k, all importances 1. */
   point(k: number): { sparsity: number; importance: number[] } {
     return { sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1) };
