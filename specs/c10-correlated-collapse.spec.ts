@@ -2,7 +2,7 @@
 // present together or not at all), m = 2. Sparse: the pairs sit side by side (six directions, each pair's
 // two neighbouring); denser: pairs collapse one by one onto their principal component x_i + x_j; dense
 // enough: all three collapse (PCA-like). The paper reads off its figure, by 1 − S: no pair collapsed below
-// 0.05, one at 0.05–0.15, two at 0.15–0.2, PCA-like above 0.5. 24 seeds per density (12 in the paper tier), each seed one init
+// 0.05, one at 0.05–0.15, two at 0.15–0.2, PCA-like above 0.5. 48 seeds per density (12 in the paper tier), each seed one init
 // across the sweep. Pair states are defined in src/metrics/correlated.ts; why these checks: docs/design/c10.md.
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
