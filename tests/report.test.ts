@@ -141,6 +141,9 @@ describe('claims report data', () => {
     expect(claimOfFile('specs/c2-relu-output.spec.ts')).toBe('C2');
     expect(claimOfFile('tests/data.test.ts')).toBeNull();
     expect(compactList([1, 2, 3, 4, 7, 9, 10])).toBe('1–4, 7, 9, 10');
+    expect(compactList([1, 2, 101, 102, 201, 202, 301, 302, 401, 402, 900])).toBe('1, 2, 101, 102, …, 401, 402 (5 blocks of 2, every 100), 900');
+    expect(compactList([1, 2, 101, 102, 201, 202, 301, 302])).toBe('1, 2, 101, 102, 201, 202, 301, 302');
+    expect(compactList([...Array.from({ length: 12 }, (_, k) => 10 * k + 1), 200])).toBe('1, 11, …, 111 (12 values, every 10), 200');
     expect(formatValue([0.123456, 2, 1e-7])).toEqual(['[0.1235, 2, 1.000e-7]']);
     expect(formatValue({ 0.7: [6, 7], 0.9: [8] })).toEqual(['0.7: [6, 7]', '0.9: [8]']);
   });

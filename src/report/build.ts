@@ -297,12 +297,25 @@ function settingsLine(c: ClaimReport, tier: Tier): string {
 
 /** 1,2,3,4,7 → "1–4, 7" */
 export function compactList(xs: number[]): string {
-  const out: string[] = [];
+  const runs: [number, number][] = [];
   for (let i = 0; i < xs.length; ) {
     let j = i;
     while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
-    out.push(j > i + 1 ? `${xs[i]}–${xs[j]}` : j === i + 1 ? `${xs[i]}, ${xs[j]}` : `${xs[i]}`);
+    runs.push([xs[i], xs[j]]);
     i = j + 1;
+  }
+  const one = ([a, b]: [number, number]) => (b > a + 1 ? `${a}–${b}` : b === a + 1 ? `${a}, ${b}` : `${a}`);
+  // A grid of equal blocks at a fixed stride (C3's cell seeds: 900 blocks of 6) reads as first, second, …, last.
+  const out: string[] = [];
+  for (let i = 0; i < runs.length; ) {
+    const len = runs[i][1] - runs[i][0];
+    const stride = i + 1 < runs.length ? runs[i + 1][0] - runs[i][0] : 0;
+    let j = i;
+    while (j + 1 < runs.length && runs[j + 1][1] - runs[j + 1][0] === len && runs[j + 1][0] - runs[j][0] === stride) j++;
+    if (j - i + 1 >= 5) {
+      out.push(`${one(runs[i])}, ${one(runs[i + 1])}, …, ${one(runs[j])} (${j - i + 1} ${len ? `blocks of ${len + 1}` : 'values'}, every ${stride})`);
+      i = j + 1;
+    } else out.push(one(runs[i++]));
   }
   return out.join(', ');
 }
