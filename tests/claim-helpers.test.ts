@@ -81,6 +81,14 @@ describe('seeds made by the seed helpers', () => {
     expect(() => assertHelperSeeds('C99', [run([...shifted, shiftedSeed(7001, 100, { TMS_SEED_OFFSET: '2000' })])])).not.toThrow();
   });
 
+  it('a strided seed that an offset would push past the seed limit is refused, naming the largest offset it takes', () => {
+    // C5's point seeds step 100 per unit of offset: 2^31 − 1 caps their offset near 21.5 million, not at MAX_SEED_OFFSET
+    expect(shiftedSeed(1724, 100, { TMS_SEED_OFFSET: '21474819' })).toBe(2_147_483_624);
+    expect(() => shiftedSeed(1724, 100, { TMS_SEED_OFFSET: '24200000' })).toThrow(
+      /TMS_SEED_OFFSET = 24200000 moves seed 1724 \(100 per unit of offset\) to 2420001724, past the seed limit 2147483647: this seed takes offsets up to 21474819/,
+    );
+  });
+
   it('a hand-written seed list is refused, naming the run and the seeds', () => {
     expect(isIssuedSeed(987_654)).toBe(false);
     expect(() => assertHelperSeeds('C99', [run([987_654, 987_655])])).toThrow(/C99: run C99\/x has seeds 987654, 987655 not made by seedList \/ shiftedSeed/);

@@ -55,6 +55,17 @@ describe('report parsing and verdicts', () => {
     expect(classify(run({ tests: [], suiteError: 'timed out after 60 s' }))).toMatchObject({ verdict: 'error' });
   });
 
+  it('a suite that fails outside its tests with no message (vitest 4: a throwing beforeAll of a describe) fails the run, named from its output', () => {
+    const skipped = [{ title: 'C5.1 a', status: 'skipped' }, { title: 'C5.fig b', status: 'skipped' }];
+    const out = '\x1b[31m\x1b[1mConfigError\x1b[22m: invalid run config: instances[0].seed = 2420000001\x1b[39m\n  at validateRun';
+    const r = parseReport(report(skipped, { status: 'failed' }), 'x', ` FAIL  specs/c5.spec.ts\n${out}`);
+    expect(r.tests.map((t) => t.status)).toEqual(['failed', 'skipped']);
+    expect(r.suiteError).toBe('ConfigError: invalid run config: instances[0].seed = 2420000001');
+    expect(parseReport(report(skipped, { status: 'failed' }), 'x').suiteError).toBe('the suite failed outside its tests (vitest gave no message)');
+    // a file that failed because a test failed is not a suite error
+    expect(parseReport(report([{ title: 'C5.1 a', status: 'failed', failureMessages: ['AssertionError: x'] }], { status: 'failed' }), 'x').suiteError).toBeUndefined();
+  });
+
   it('flake tallies skip skipped tests and count suite errors as failed runs', () => {
     const mk = (statuses: Record<string, string>, suiteError?: string): SpecRun =>
       run({ tests: Object.entries(statuses).map(([id, status]) => ({ id, title: id, status: status as never, failures: [], figure: false })), suiteError });

@@ -41,8 +41,12 @@ export interface RunOptions {
 export const testIdOf = (title: string) => /^\S+/.exec(title.trim())?.[0] ?? title;
 const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? '';
 
+/** The first `SomethingError: …` line of a run's console output, without colour codes. */
+export const errorLine = (output: string): string | undefined =>
+  output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).find((l) => /^[A-Z]\w*Error: /.test(l));
+
 /** The outcomes in a vitest JSON report (exported for tests). */
-export function parseReport(json: unknown, spec: string): Pick<SpecRun, 'tests' | 'suiteError'> {
+export function parseReport(json: unknown, spec: string, output = ''): Pick<SpecRun, 'tests' | 'suiteError'> {
   const r = json as { testResults?: { name: string; status: string; message?: string; assertionResults?: { title: string; status: string; failureMessages?: string[] | null }[] }[] };
   const files = r.testResults ?? [];
   const tests: TestOutcome[] = [];
@@ -55,7 +59,10 @@ export function parseReport(json: unknown, spec: string): Pick<SpecRun, 'tests' 
       const figure = /\.fig\b/.test(id) || (status === 'failed' && (a.failureMessages ?? []).some((m) => /golden "[^"]*" (mismatch|is missing)/.test(m)));
       tests.push({ id, title: a.title, status, failures, figure });
     }
-    if (f.status === 'failed' && f.message) suiteError = firstLine(f.message);
+    // A file fails with its tests; without a failed test it failed outside them (a hook, its setup). Vitest 4
+    // reports an error thrown in a describe's beforeAll with an empty message: the run's output names it.
+    const testFailed = (f.assertionResults ?? []).some((a) => a.status === 'failed');
+    if (f.status === 'failed' && (f.message || !testFailed)) suiteError = firstLine(f.message ?? '') || errorLine(output) || 'the suite failed outside its tests (vitest gave no message)';
   }
   if (files.length === 0) suiteError = `vitest ran no test file for ${spec}`;
   // A failing beforeAll leaves its tests skipped (or failed with the hook's error): the suite failed.
@@ -72,7 +79,7 @@ export async function runSpec(spec: string, opts: RunOptions = {}): Promise<Spec
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const args = ['--no-install', 'vitest', 'run', relative(root, resolve(root, spec)), '--reporter=json', `--outputFile=${outFile}`];
+  const args = ['--no-install', 'vitest', 'run', relative(root, resolve(root, spec)), '--reporter=json', '--reporter=dot', `--outputFile.json=${outFile}`]; // dot: the json report loses a suite's own error
   const t0 = performance.now();
   const { code, output, timedOut } = await new Promise<{ code: number | null; output: string; timedOut: boolean }>((done) => {
     const child = spawn('npx', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -103,7 +110,7 @@ export async function runSpec(spec: string, opts: RunOptions = {}): Promise<Spec
   try {
     if (timedOut) return { spec, tests: [], suiteError: `timed out after ${Math.round(opts.timeoutMs! / 1000)} s`, exitCode: code, seconds };
     if (!existsSync(outFile)) return { spec, tests: [], suiteError: `vitest wrote no report (exit ${code}): ${output.trim().split('\n').slice(-3).join(' / ')}`, exitCode: code, seconds };
-    return { spec, ...parseReport(JSON.parse(readFileSync(outFile, 'utf8')), spec), exitCode: code, seconds };
+    return { spec, ...parseReport(JSON.parse(readFileSync(outFile, 'utf8')), spec, output), exitCode: code, seconds };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,9 +1,12 @@
 // Seed lists of the claims, shiftable for flake checks: `TMS_SEED_OFFSET=<k>` adds k to every seed, so a
 // spec can be rerun on independent seed sets (scripts/flake.ts uses offsets 1000, 2000, …) without editing it.
 import { envFlag, envInt } from '../env.js';
+import { ConfigError } from '../errors.js';
+import { LIMITS } from '../validate.js';
 import type { InstanceConfig, RunConfig } from '../types.js';
 
-/** Largest offset: keeps seeds (≤ a few hundred in the claims) far below the seed limit 2^31 − 1. */
+/** Largest offset: keeps seedList seeds (≤ a few hundred in the claims) far below the seed limit 2^31 − 1; a stride
+ *  (shiftedSeed) multiplies the offset, so a strided claim takes less (shiftedSeed says how much). */
 export const MAX_SEED_OFFSET = 1_000_000_000;
 
 /** TMS_SEED_OFFSET as an integer (unset or empty = 0); a ConfigError names a bad value. */
@@ -43,7 +46,14 @@ export function skipFigures(env: NodeJS.ProcessEnv = process.env): boolean {
  * different offsets never overlap (offsets 1000k: stride 100 keeps base seeds < 100,000 apart).
  */
 export function shiftedSeed(seed: number, stride = 1, env: NodeJS.ProcessEnv = process.env): number {
-  return issue(seed + seedOffset(env) * stride);
+  const o = seedOffset(env);
+  const s = seed + o * stride;
+  // A stride multiplies the offset, so a large offset can pass the seed limit: say so here, not as 400 invalid instances later.
+  if (s > LIMITS.seed) {
+    throw new ConfigError(`TMS_SEED_OFFSET = ${o} moves seed ${seed} (${stride} per unit of offset) to ${s}, past the seed limit ${LIMITS.seed}: ` +
+      `this seed takes offsets up to ${Math.floor((LIMITS.seed - seed) / stride)} (a flake check of K seed sets: --offset-step ≤ that / K)`);
+  }
+  return issue(s);
 }
 
 /**
