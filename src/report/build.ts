@@ -295,7 +295,7 @@ function settingsLine(c: ClaimReport, tier: Tier): string {
   return parts.join(' · ');
 }
 
-/** 1,2,3,4,7 → "1–4, 7" */
+/** 1,2,3,4,7 → "1–4, 7"; five or more equal blocks at a fixed stride → "1–6, 101–106, …, 901–906 (10 blocks of 6, every 100)" */
 export function compactList(xs: number[]): string {
   const runs: [number, number][] = [];
   for (let i = 0; i < xs.length; ) {
