@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export type Status = 'passed' | 'failed' | 'skipped';
 
@@ -43,7 +44,7 @@ const firstLine = (s: string) => s.split('\n').find((l) => l.trim())?.trim() ?? 
 
 /** The first `SomethingError: …` line of a run's console output, without colour codes. */
 export const errorLine = (output: string): string | undefined =>
-  output.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).find((l) => /^[A-Z]\w*Error: /.test(l));
+  stripVTControlCharacters(output).split('\n').map((l) => l.trim()).find((l) => /^[A-Z]\w*Error: /.test(l));
 
 /** The outcomes in a vitest JSON report (exported for tests). */
 export function parseReport(json: unknown, spec: string, output = ''): Pick<SpecRun, 'tests' | 'suiteError'> {
