@@ -8,6 +8,14 @@ import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
 /** Sweep seeds 1..N (48 in the default tier: C10.4's band means over 12, then C10.3's per-seed trend over 24, docs/design/c10.md) */
 const SWEEP_SEEDS = byTier({ default: 48, paper: 12 });
 
+/** The default tier's extra seeds per run, numbered consecutively after the sweep's in this order, so no two runs share a seed */
+const EXTRA = { sparse: 48, pca: 24, two: 24 };
+function extraSeeds(which: keyof typeof EXTRA): number[] {
+  const names = Object.keys(EXTRA) as (keyof typeof EXTRA)[];
+  const first = SWEEP_SEEDS + 1 + names.slice(0, names.indexOf(which)).reduce((s, k) => s + EXTRA[k], 0);
+  return Array.from({ length: EXTRA[which] }, (_, i) => first + i);
+}
+
 const shape = byTier({
   // Default: batch 256 fits CI (n = 6 is tiny); 8,000 steps, since at 4,000 one seed in 12 had not yet
   // collapsed all three pairs at the densest point (docs/design/c10.md). The paper tier trains as the notebook does.
@@ -33,11 +41,10 @@ export const C10 = {
   /** one init per seed, shared by every density (the init stream depends on the namespace and seed only) */
   seeds: seedList(seedsUpTo(SWEEP_SEEDS)),
   /** More seeds below 1 − S = 0.05 for C10.2's pooled mean, default tier: the sparse-end collapses are per seed
-   *  (decided at init), so the mean over 12 seeds moved 0.25–0.75 between seed sets (docs/design/c10.md); they
-   *  follow the sweep's, so the two never share a seed */
-  sparseSeeds: seedList(byTier({ default: Array.from({ length: 48 }, (_, i) => SWEEP_SEEDS + 1 + i), paper: [] as number[] })),
-  /** More seeds at the densest point for C10.1's per-seed verdict, default tier (docs/design/c10.md); after the sparse ones */
-  pcaSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 49 + i), paper: [] as number[] })),
+   *  (decided at init), so the mean over 12 seeds moved 0.25–0.75 between seed sets (docs/design/c10.md) */
+  sparseSeeds: seedList(byTier({ default: extraSeeds('sparse'), paper: [] as number[] })),
+  /** More seeds at the densest point for C10.1's per-seed verdict, default tier (docs/design/c10.md) */
+  pcaSeeds: seedList(byTier({ default: extraSeeds('pca'), paper: [] as number[] })),
   /** the densities below the paper's first band edge */
   sparseDensities(): number[] {
     return this.bandDensities('none');
@@ -55,8 +62,8 @@ export const C10 = {
   sparseRun(): RunConfig | null {
     return extraSeedsRun(this.run(), this.sparseDensities().map((p) => this.point(p)), this.sparseSeeds);
   },
-  /** More seeds in the paper's "two" band for C10.4's band means, default tier (docs/design/c10.md); after the others */
-  twoSeeds: seedList(byTier({ default: Array.from({ length: 24 }, (_, i) => SWEEP_SEEDS + 73 + i), paper: [] as number[] })),
+  /** More seeds in the paper's "two" band for C10.4's band means, default tier (docs/design/c10.md) */
+  twoSeeds: seedList(byTier({ default: extraSeeds('two'), paper: [] as number[] })),
   /** The "two" band's extra run (null when the tier has none). */
   twoRun(): RunConfig | null {
     return extraSeedsRun(this.run(), this.bandDensities('two').map((p) => this.point(p)), this.twoSeeds);
