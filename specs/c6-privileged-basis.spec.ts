@@ -13,11 +13,11 @@ import { defineClaim, PAPER_URL, type FigureOut } from '../src/claims/define.js'
 import { verdict } from '../src/claims/matchers.js';
 import { C6, ownershipPairs } from '../src/claims/c6.js';
 import { tier } from '../src/tier.js';
-import type { TrainedInstance } from '../src/types.js';
+import type { Params, TrainedInstance } from '../src/types.js';
 import { heldOutLoss } from '../src/metrics/evaluate.js';
 import { argmin } from '../src/stats/summary.js';
 import { MONO_SHARE, neurons, polysemanticity, shareRank } from '../src/metrics/polysemanticity.js';
-import { mean } from '../src/stats/summary.js';
+import { mean, median } from '../src/stats/summary.js';
 import { kendallTrend } from '../src/stats/trend.js';
 import { neuronBars } from '../src/figures/neuron-bars.js';
 
@@ -35,6 +35,9 @@ const SPARSE_POOLED_MIN = 0.9;
 const SPARSE_BEST_MIN = 0.8;
 /** ...asked of the best of N from this S on; S = 0.97 stays recorded (why: docs/design/c6.md) */
 const SPARSE_BEST_FROM = 0.99;
+/** ...of the SPARSE_BEST_K lowest-loss models, at least a majority of them: one best-of-N model alone left the
+ *  check at a modelled 2.7% (why: docs/design/c6.md) */
+const SPARSE_BEST_K = 3;
 /** importance → monosemantic neuron: a Kendall trend over (model with S > 0, feature), one-sided p < 0.001 (why: docs/design/c6.md) */
 const TREND_Z_MIN = 3.09;
 
@@ -61,7 +64,9 @@ defineClaim({
       const xs = at(S);
       return xs[argmin(xs.map((t) => heldOut.get(t)!))];
     };
-    return { run: sweep, models, at, best, heldOut };
+    /** the k lowest held-out losses at sparsity S, lowest first (ties in seed order, so the first is best(S)) */
+    const bestK = (S: number, k: number): TrainedInstance[] => at(S).map((t, j) => ({ t, j })).sort((a, b) => heldOut.get(a.t)! - heldOut.get(b.t)! || a.j - b.j).slice(0, k).map(({ t }) => t);
+    return { run: sweep, models, at, best, bestK, heldOut };
   },
   checks: [
     {
@@ -100,8 +105,8 @@ defineClaim({
     },
     {
       id: 'C6.2',
-      title: `sparse: ≥ ${SPARSE_POOLED_MIN * 100}% of neurons polysemantic pooled over seeds (S ≥ ${SPARSE_FROM}), ≥ ${SPARSE_BEST_MIN * 100}% in the best of N (S ≥ ${SPARSE_BEST_FROM}); the share grows with S`,
-      check: ({ at, best }, record) => {
+      title: `sparse: ≥ ${SPARSE_POOLED_MIN * 100}% of neurons polysemantic pooled over seeds (S ≥ ${SPARSE_FROM}), ≥ ${SPARSE_BEST_MIN * 100}% in most of the ${SPARSE_BEST_K} best of N (S ≥ ${SPARSE_BEST_FROM}); the share grows with S`,
+      check: ({ at, best, bestK }, record) => {
         const shares = C6.sparsities.map((S) => at(S).map((t) => polysemanticity(t.params).polyShare));
         const means = shares.map(mean);
         const sparse = C6.sparsities.filter((S) => S >= SPARSE_FROM);
@@ -119,21 +124,28 @@ defineClaim({
         });
         record({ what: 'pooled polysemantic share: sparse (S ≥ SPARSE_FROM), dense (S ∈ {0, 0.5})', value: [+pooled.toFixed(3), +densePooled.toFixed(3)] });
         // "≥ 80% of the live neurons polysemantic" = "at most a = live − ⌈0.8·live⌉ monosemantic", checked as the … (why: docs/design/c6.md)
-        const allowed = (b: (typeof bests)[number]) => b.mono + b.poly - Math.ceil(SPARSE_BEST_MIN * (b.mono + b.poly));
+        const allowed = (b: { mono: number; poly: number }) => b.mono + b.poly - Math.ceil(SPARSE_BEST_MIN * (b.mono + b.poly));
+        /** top-weight share of a model's most monosemantic neuron beyond those allowed: < MONO_SHARE ⇔ ≥ 80% polysemantic */
+        const beyond = (p: Params) => shareRank(p, allowed(polysemanticity(p)) + 1);
         record({
           what: 'best of N (held-out loss) per S: polysemantic share; top-weight share of the most monosemantic neuron beyond those allowed',
           value: bests.map((b) => [b.S, +b.polyShare.toFixed(2), +shareRank(b.p, allowed(b) + 1).toFixed(3)]),
-          tolerance: `polysemantic share ≥ ${SPARSE_BEST_MIN} at every S ≥ ${SPARSE_BEST_FROM} (that neuron's share < ${MONO_SHARE})`,
         });
-        // Some seed reached it at each S ≥ SPARSE_BEST_FROM (the best-of-N risk: all N seeds short of it)
+        const tops = C6.sparsities.filter((x) => x >= SPARSE_BEST_FROM).map((S) => ({ S, shares: bestK(S, SPARSE_BEST_K).map((t) => beyond(t.params)) }));
+        record({
+          what: `the ${SPARSE_BEST_K} best of N (held-out loss, lowest first) per S ≥ ${SPARSE_BEST_FROM}: that neuron's top-weight share`,
+          value: tops.map((x) => [x.S, x.shares.map((v) => +v.toFixed(3))]),
+          tolerance: `polysemantic share ≥ ${SPARSE_BEST_MIN} in most of them (the median share < ${MONO_SHARE})`,
+        });
+        // Enough seeds reached it at each S ≥ SPARSE_BEST_FROM (the best-of-N risk: fewer than a majority of the k best could)
         for (const S of C6.sparsities.filter((x) => x >= SPARSE_BEST_FROM)) {
           expect(at(S).map((t) => {
             const s = polysemanticity(t.params);
             return verdict(t.config.seed, s.poly >= Math.ceil(SPARSE_BEST_MIN * (s.mono + s.poly)), `S=${S}: ${s.poly} of ${s.mono + s.poly} live neurons polysemantic`);
-          })).toHoldForSeeds(1);
+          })).toHoldForSeeds(Math.ceil((SPARSE_BEST_K + 1) / 2));
         }
-        for (const b of bests.filter((x) => x.S >= SPARSE_BEST_FROM)) {
-          expect(shareRank(b.p, allowed(b) + 1), `best of N at S=${b.S}: ${b.poly} of ${b.mono + b.poly} live neurons polysemantic`).toBeBelow(MONO_SHARE);
+        for (const { S, shares } of tops) {
+          expect(median(shares), `the ${SPARSE_BEST_K} best of N at S=${S}: shares ${shares.map((v) => v.toFixed(3)).join(', ')} of the neuron beyond the allowed monosemantic one`).toBeBelow(MONO_SHARE);
         }
         expect(pooled).toBeAtLeast(SPARSE_POOLED_MIN);
         // Grows with S, as a trend (why: docs/design/c6.md)
