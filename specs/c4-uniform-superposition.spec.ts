@@ -4,12 +4,13 @@
 // groups whose polytopes are often Thomson-problem solutions. One seed per sparsity for the D* curve: the
 // sweep itself is the replication (neighbouring sparsities are independent runs). The plateau, fraction and
 // geometry claims (C4.2, C4.4–C4.6) pool more seeds over 1 ≤ 1/(1−S) ≤ 10 (C4.geometrySeeds, default tier),
-// and C4.5–C4.6 more again where the pentagons and square antiprisms form (C4.polytopeSeeds).
+// and C4.5–C4.6 more again where the pentagons and square antiprisms form (C4.polytopeSeeds). C4.7 names the
+// tetrahedra by their angles, in a run of its own just above the dense end (C4.tetrahedronRun).
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL, type FigureOut } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
-import { C4, GEOMETRY_MAX_X, POLYTOPE_X } from '../src/claims/c4.js';
-import { CLUSTER_TOL, FRACTION_TOL, fractionClustering, PLATEAU_BAND, plateau, sweepPoint, type SweepPoint } from '../src/claims/c4-measures.js';
+import { C4, GEOMETRY_MAX_X, POLYTOPE_X, TETRAHEDRON_X } from '../src/claims/c4.js';
+import { CLUSTER_TOL, fourGroups, FRACTION_TOL, fractionClustering, PLATEAU_BAND, plateau, sweepPoint, TETRAHEDRON_DEG, type SweepPoint } from '../src/claims/c4-measures.js';
 import { tier } from '../src/tier.js';
 import type { TrainedInstance } from '../src/types.js';
 import { column, featureDimensionality } from '../src/metrics/features.js';
@@ -42,8 +43,8 @@ defineClaim({
     settings: 'ReLU output model, n = 400 features, m = 30 dimensions (the reference notebook: n = 200, m = 20), all importance 1, ' +
       '1/(1 − S) from 1 to about 1000 on a log scale.',
   },
-  run: () => ({ sweep: C4.run(), geometry: C4.geometryRun(), polytope: C4.polytopeRun() }),
-  prepare: ({ sweep, geometry: geometryRun, polytope }) => {
+  run: () => ({ sweep: C4.run(), geometry: C4.geometryRun(), polytope: C4.polytopeRun(), tetrahedron: C4.tetrahedronRun() }),
+  prepare: ({ sweep, geometry: geometryRun, polytope, tetrahedron }) => {
     const points = sweep.instances.map((t, k) => sweepPoint(t.params, C4.xs[k]));
     // an extra run's instance j is sweep point indices[⌊j / #seeds⌋] with its (j mod #seeds)-th seed
     const located = (instances: TrainedInstance[], indices: number[], seeds: number[]) =>
@@ -54,7 +55,7 @@ defineClaim({
     const geometry = [...sweep.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })), ...extras, ...polytopeModels];
     /** One D* curve per seed for the plateau claim (C4.2): the sweep's, and each extra seed's over the window. */
     const curves: SweepPoint[][] = [points, ...C4.geometrySeeds.map((_, s) => extras.filter((e) => e.s === s).map((e) => sweepPoint(e.params, e.x)))];
-    return { run: sweep, points, geometry, curves };
+    return { run: sweep, points, geometry, curves, tetrahedron };
   },
   checks: [
     {
@@ -168,6 +169,25 @@ defineClaim({
         record({ what: 'named polytopes matching their Thomson solution / named', value: [matched, named] });
         expect(matched).toBeAtLeast(THOMSON_MIN);
         expect(matched / named).toBeAtLeast(THOMSON_SHARE);
+      },
+    },
+    {
+      id: 'C4.7',
+      title: `tetrahedra form: at 1/(1−S) = ${TETRAHEDRON_X} most seeds have four features at the regular tetrahedron's angles (${TETRAHEDRON_DEG.toFixed(2)}° ± ${THOMSON_DEG}°; ${C4.tetrahedronSeeds.length} seeds, ${C4.tetrahedronSteps.toLocaleString('en-US')} steps)`,
+      check: ({ tetrahedron }, record) => {
+        const per = tetrahedron.instances.map((t) => ({ seed: t.config.seed, groups: fourGroups(t.params) }));
+        const r3 = (v: number) => +v.toFixed(3);
+        record({
+          what: 'per seed: its four-feature groups, each with its largest angle error from the tetrahedron\'s (degrees), D_i by the paper\'s formula, D_i over the represented features only',
+          value: per.map((x) => [x.seed, x.groups.map((g) => [+g.maxErrDeg.toFixed(1), g.D.map(r3), g.Drep.map(r3)])]),
+          paper: 'tetrahedra: four features at D_i = 3/4',
+          tolerance: `some group within ${THOMSON_DEG}° of ${TETRAHEDRON_DEG.toFixed(2)}° in most seeds`,
+        });
+        // (not as the paper's D_i reads) its formula sums over every feature, and the many unrepresented ones keep small
+        // weights that add interference: a tetrahedron reads ≈ 0.7, 3/4 only when the represented features alone count
+        const tets = per.flatMap((x) => x.groups.filter((g) => g.maxErrDeg <= THOMSON_DEG));
+        record({ what: 'the tetrahedra\'s D_i: mean by the paper\'s formula, mean over the represented features only', value: [r3(mean(tets.flatMap((g) => g.D))), r3(mean(tets.flatMap((g) => g.Drep)))], paper: '3/4' });
+        expect(per.map((x) => verdict(x.seed, x.groups.some((g) => g.maxErrDeg <= THOMSON_DEG), `${x.groups.length} four-feature groups, largest angle errors ${x.groups.map((g) => `${g.maxErrDeg.toFixed(1)}°`).join(', ') || 'none'}`))).toHoldForMostSeeds();
       },
     },
   ],

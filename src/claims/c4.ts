@@ -22,6 +22,9 @@ export const GEOMETRY_MAX_X = 10;
 /** Past the plateau, where the default tier's pentagons and square antiprisms form (why: docs/design/c4.md) */
 export const POLYTOPE_X: readonly [number, number] = [3.5, 5.5];
 
+/** Where tetrahedra form: just above the dense end, before triangles and then digons take over (why: docs/design/c4.md) */
+export const TETRAHEDRON_X = 1.45;
+
 export const C4 = {
   id: 'C4',
   title: 'Uniform superposition and its geometry',
@@ -33,6 +36,11 @@ export const C4 = {
   geometrySeeds: seedList(byTier({ default: [2, 3, 4, 15, 16], paper: [] as number[] })),
   /** More seeds again in the polytope window (POLYTOPE_X) for C4.5 and C4.6, default tier (why: docs/design/c4.md) */
   polytopeSeeds: seedList(byTier({ default: [...seedsUpTo(14).slice(4), ...seedsUpTo(31).slice(16)], paper: [] as number[] })),
+  /** The tetrahedron run's seeds, both tiers (C4.7; why: docs/design/c4.md) */
+  tetrahedronSeeds: seedList(byTier({ default: seedsUpTo(40).slice(32), paper: [2, 3] })),
+  /** …trained longer than the sweep: after 10,000 steps at n = 400, m = 30 the four features were still 8–11° short of
+   *  the tetrahedron's angles, after 30,000 within 4° */
+  tetrahedronSteps: 30_000,
   /** Sweep point k: S = 1 − 1/x_k, all importances 1. */
   point(k: number): { sparsity: number; importance: number[] } {
     return { sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1) };
@@ -45,6 +53,11 @@ export const C4 = {
       train: { ...DEFAULT_TRAIN, steps: this.steps, batch: this.batch },
       instances: this.xs.flatMap((_, k) => this.seeds.map((seed) => ({ ...this.point(k), seed }))),
     };
+  },
+  /** C4.7's run: TETRAHEDRON_X, the tetrahedron seeds, tetrahedronSteps; otherwise as the sweep. */
+  tetrahedronRun(): RunConfig {
+    const base = this.run();
+    return { ...base, train: { ...base.train, steps: this.tetrahedronSteps }, instances: this.tetrahedronSeeds.map((seed) => ({ sparsity: 1 - 1 / TETRAHEDRON_X, importance: new Array(this.n).fill(1), seed })) };
   },
   /** Sweep indices of the geometry window (extra seeds train there). */
   geometryIndices(): number[] {
