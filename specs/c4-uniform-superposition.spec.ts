@@ -58,7 +58,9 @@ defineClaim({
     const geometry = [...sweep.instances.map((t, k) => ({ x: C4.xs[k], params: t.params })), ...extras, ...polytopeModels];
     /** One D* curve per seed for the plateau claim (C4.2): the sweep's, and each extra seed's over the window. */
     const curves: SweepPoint[][] = [points, ...C4.geometrySeeds.map((_, s) => extras.filter((e) => e.s === s).map((e) => sweepPoint(e.params, e.x)))];
-    return { run: sweep, points, geometry, curves, tetrahedron };
+    /** the named polytopes of every pooled model (C4.5, and C4.7 in the paper tier) */
+    const found = geometry.map((g) => ({ x: g.x, polytopes: sweepPoint(g.params, g.x).polytopes }));
+    return { run: sweep, points, geometry, found, curves, tetrahedron };
   },
   checks: [
     {
@@ -114,8 +116,7 @@ defineClaim({
     {
       id: 'C4.5',
       title: `the geometry graph splits into near-orthogonal groups with at least three polytope kinds (${C4.seeds.length + C4.geometrySeeds.length} seed${C4.geometrySeeds.length ? 's' : ''} per sparsity in 1 ≤ 1/(1−S) ≤ ${GEOMETRY_MAX_X}${C4.polytopeSeeds.length ? `, ${C4.seeds.length + C4.geometrySeeds.length + C4.polytopeSeeds.length} in ${POLYTOPE_X[0]}–${POLYTOPE_X[1]}` : ''})`,
-      check: ({ geometry }, record) => {
-        const found = geometry.map((g) => ({ x: g.x, polytopes: sweepPoint(g.params, g.x).polytopes }));
+      check: ({ geometry, found }, record) => {
         // "At least three kinds" ⇔ some model shows a kind other than the two most common (why: docs/design/c4.md)
         const models = new Map<string, number>();
         for (const q of found) for (const k of Object.keys(q.polytopes)) if (k !== 'other' && k !== 'dedicated') models.set(k, (models.get(k) ?? 0) + 1);
@@ -177,7 +178,7 @@ defineClaim({
     {
       id: 'C4.7',
       title: `tetrahedra form: at 1/(1−S) = ${TETRAHEDRON_X} four features sit at the regular tetrahedron's angles (${TETRAHEDRON_DEG.toFixed(2)}° ± ${THOMSON_DEG}°) in some of the ${C4.tetrahedronSeeds.length} seeds (${C4.tetrahedronSteps.toLocaleString('en-US')} steps)${tier() === 'paper' ? `, and every other polytope the paper names is seen by name (${PAPER_KINDS.join(', ')})` : ''}`,
-      check: ({ tetrahedron, geometry }, record) => {
+      check: ({ tetrahedron, found }, record) => {
         const per = tetrahedron.instances.map((t) => ({ seed: t.config.seed, groups: fourGroups(t.params) }));
         const r3 = (v: number) => +v.toFixed(3);
         record({
@@ -196,7 +197,7 @@ defineClaim({
         expect(verdicts).toHoldForSeeds(1);
         if (tier() !== 'paper') return;
         // The paper's size forms each of them in the sweep (its named groups, as C4.5 reads them)
-        const models = (kind: string) => geometry.filter((g) => (sweepPoint(g.params, g.x).polytopes as Record<string, number>)[kind]).length;
+        const models = (kind: (typeof PAPER_KINDS)[number]) => found.filter((q) => q.polytopes[kind]).length;
         record({ what: 'paper tier: models of the sweep showing each polytope the paper names (tetrahedra: this run)', value: Object.fromEntries(PAPER_KINDS.map((k) => [k, models(k)])), paper: 'digons, triangles, tetrahedra, pentagons, square antiprisms', tolerance: '≥ 1 model each' });
         for (const kind of PAPER_KINDS) expect(models(kind), `models showing a ${kind}`).toBeAtLeast(1);
       },

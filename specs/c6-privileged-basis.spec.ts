@@ -15,7 +15,6 @@ import { C6, ownershipPairs } from '../src/claims/c6.js';
 import { tier } from '../src/tier.js';
 import type { Params, TrainedInstance } from '../src/types.js';
 import { heldOutLoss } from '../src/metrics/evaluate.js';
-import { argmin } from '../src/stats/summary.js';
 import { MONO_SHARE, neurons, polysemanticity, shareRank } from '../src/metrics/polysemanticity.js';
 import { mean, median } from '../src/stats/summary.js';
 import { kendallTrend } from '../src/stats/trend.js';
@@ -59,13 +58,10 @@ defineClaim({
     /** held-out loss of every instance, on samples shared by the instances of one S (common random numbers) */
     const heldOut = new Map<TrainedInstance, number>();
     for (const t of models) heldOut.set(t, heldOutLoss(t.params, t.config, sweep.config.data, HELD_OUT_SAMPLES, `C6/held-out/S=${t.config.sparsity}`));
-    /** the paper's best of N: the seed with the lowest held-out loss at sparsity S */
-    const best = (S: number): TrainedInstance => {
-      const xs = at(S);
-      return xs[argmin(xs.map((t) => heldOut.get(t)!))];
-    };
-    /** the k lowest held-out losses at sparsity S, lowest first (ties in seed order, so the first is best(S)) */
+    /** the k lowest held-out losses at sparsity S, lowest first (ties in seed order) */
     const bestK = (S: number, k: number): TrainedInstance[] => at(S).map((t, j) => ({ t, j })).sort((a, b) => heldOut.get(a.t)! - heldOut.get(b.t)! || a.j - b.j).slice(0, k).map(({ t }) => t);
+    /** the paper's best of N: the seed with the lowest held-out loss at sparsity S */
+    const best = (S: number): TrainedInstance => bestK(S, 1)[0];
     return { run: sweep, models, at, best, bestK, heldOut };
   },
   checks: [

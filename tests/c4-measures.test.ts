@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FRACTIONS, fourGroups, windowCoverage, plateau } from '../src/claims/c4-measures.js';
 import { Rng } from '../src/rng.js';
+import { frame } from './helpers/frame.js';
 import type { Params } from '../src/types.js';
 
 describe('windowCoverage', () => {
@@ -46,17 +47,7 @@ describe('plateau: the D* = 1/2 run and its flatness', () => {
 describe('fourGroups: C4.7 names a tetrahedron by its angles', () => {
   /** n features in m = 6 dimensions: rows of W as given, the rest zero; a random rotation of R^6 (fixed per seed). */
   const model = (rows: number[][], n: number, seed: number): Params => {
-    const rng = new Rng(`four-groups/${seed}`);
-    const R: number[][] = [];
-    while (R.length < 6) {
-      let v = Array.from({ length: 6 }, () => rng.normal());
-      for (const q of R) {
-        const c = v.reduce((s, x, t) => s + x * q[t], 0);
-        v = v.map((x, t) => x - c * q[t]);
-      }
-      const nv = Math.hypot(...v);
-      R.push(v.map((x) => x / nv));
-    }
+    const R = frame(new Rng(`four-groups/${seed}`), 6, 6);
     const W = new Float32Array(n * 6);
     rows.forEach((r, i) => R.forEach((_, t) => (W[i * 6 + t] = r.reduce((s, c, k) => s + c * R[k][t], 0))));
     return { kind: 'relu-output', n, m: 6, W, b: new Float32Array(n) };

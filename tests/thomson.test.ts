@@ -4,21 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { pairwiseAngles, spanDimension, thomson } from '../src/metrics/thomson.js';
 import { Rng } from '../src/rng.js';
-
-/** A random orthonormal d-frame in R^D (Gram–Schmidt of normal draws). */
-function frame(rng: Rng, d: number, D: number): number[][] {
-  const out: number[][] = [];
-  while (out.length < d) {
-    let v = Array.from({ length: D }, () => rng.normal());
-    for (const q of out) {
-      const c = v.reduce((s, x, t) => s + x * q[t], 0);
-      v = v.map((x, t) => x - c * q[t]);
-    }
-    const n = Math.hypot(...v);
-    out.push(v.map((x) => x / n));
-  }
-  return out;
-}
+import { frame } from './helpers/frame.js';
 
 /** Points given in d coordinates, embedded in R^30 through a random frame, plus `noise` × N(0, 1) per coordinate of R^30. */
 function embed(points: number[][], seed: number, noise = 0): number[][] {

@@ -1,6 +1,7 @@
 // The statistics behind claim 4's assertions.
 import type { Params } from '../types.js';
-import { column, dimensionsPerFeature, featureDimensionality, featureNorms } from '../metrics/features.js';
+import { column, dimensionsPerFeature, featureDimensionality, featureNorms, representedFeatures } from '../metrics/features.js';
+import { pairwiseAngles } from '../metrics/thomson.js';
 import { classifyGroup, featureGroups, type Polytope } from '../metrics/geometry-graph.js';
 import { binomUpperTail } from '../stats/binomial.js';
 import { median } from '../stats/summary.js';
@@ -132,27 +133,16 @@ export interface FourGroup {
   D: number[];
   /** D_i with only the represented features (‖W_j‖ > 0.5) in the denominator */
   Drep: number[];
-  norms: number[];
 }
 
 /** Every four-feature group of the geometry graph, with how far its angles are from the regular tetrahedron's. */
 export function fourGroups(p: Params): FourGroup[] {
-  const norms = featureNorms(p);
-  const rep = norms.flatMap((v, i) => (v > 0.5 ? [i] : []));
   const D = featureDimensionality(p);
-  const w = (i: number) => column(p, i);
-  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    let s = 0;
-    for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-    return s;
-  };
-  return featureGroups(p).filter((g) => g.length === 4).map((g) => {
-    let maxErrDeg = 0;
-    for (const i of g) for (const j of g) if (i < j) {
-      const c = dot(w(i), w(j)) / (norms[i] * norms[j]);
-      maxErrDeg = Math.max(maxErrDeg, Math.abs((Math.acos(Math.max(-1, Math.min(1, c))) * 180) / Math.PI - TETRAHEDRON_DEG));
-    }
-    const Drep = g.map((i) => norms[i] ** 2 / rep.reduce((s, j) => s + dot(w(i), w(j)) ** 2 / norms[i] ** 2, 0));
-    return { members: g, maxErrDeg, D: g.map((i) => D[i]), Drep, norms: g.map((i) => norms[i]) };
-  });
+  const Drep = featureDimensionality(p, representedFeatures(p));
+  return featureGroups(p).filter((g) => g.length === 4).map((g) => ({
+    members: g,
+    maxErrDeg: Math.max(...pairwiseAngles(g.map((i) => Array.from(column(p, i)))).map((a) => Math.abs(a - TETRAHEDRON_DEG))),
+    D: g.map((i) => D[i]),
+    Drep: g.map((i) => Drep[i]),
+  }));
 }

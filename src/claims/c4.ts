@@ -43,7 +43,11 @@ export const C4 = {
   tetrahedronSteps: 30_000,
   /** Sweep point k: S = 1 − 1/x_k, all importances 1. */
   point(k: number): { sparsity: number; importance: number[] } {
-    return { sparsity: 1 - 1 / this.xs[k], importance: new Array(this.n).fill(1) };
+    return this.pointAt(this.xs[k]);
+  },
+  /** S = 1 − 1/x, all importances 1. */
+  pointAt(x: number): { sparsity: number; importance: number[] } {
+    return { sparsity: 1 - 1 / x, importance: new Array(this.n).fill(1) };
   },
   run(): RunConfig {
     return {
@@ -57,7 +61,7 @@ export const C4 = {
   /** C4.7's run: TETRAHEDRON_X, the tetrahedron seeds, tetrahedronSteps; otherwise as the sweep. */
   tetrahedronRun(): RunConfig {
     const base = this.run();
-    return { ...base, train: { ...base.train, steps: this.tetrahedronSteps }, instances: this.tetrahedronSeeds.map((seed) => ({ sparsity: 1 - 1 / TETRAHEDRON_X, importance: new Array(this.n).fill(1), seed })) };
+    return { ...base, train: { ...base.train, steps: this.tetrahedronSteps }, instances: this.tetrahedronSeeds.map((seed) => ({ ...this.pointAt(TETRAHEDRON_X), seed })) };
   },
   /** Sweep indices of the geometry window (extra seeds train there). */
   geometryIndices(): number[] {

@@ -36,11 +36,12 @@ export function interference(p: Params): number[] {
   return projectedSquares(p).map((row, i) => row.reduce((s, v, j) => (j === i ? s : s + v), 0));
 }
 
-/** Feature dimensionality D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)²; 0 for an unrepresented (zero) feature. */
-export function featureDimensionality(p: Params): number[] {
+/** Feature dimensionality D_i = ‖W_i‖² / Σ_j (Ŵ_i · W_j)²; 0 for an unrepresented (zero) feature. The sum runs over
+ *  every feature j, or over `over` only (C4.7 reads D_i with the represented features alone). */
+export function featureDimensionality(p: Params, over?: number[]): number[] {
   const P = projectedSquares(p);
   return P.map((row, i) => {
-    const denom = row.reduce((s, v) => s + v, 0);
+    const denom = over ? over.reduce((s, j) => s + row[j], 0) : row.reduce((s, v) => s + v, 0);
     return denom > 0 ? P[i][i] / denom : 0;
   });
 }
