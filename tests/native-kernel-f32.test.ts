@@ -30,13 +30,14 @@ function firstDiff(got: Uint32Array[], want: Uint32Array[]): string {
   return '';
 }
 
-interface Case { kind: ModelKind; n: number; m: number; B: number; S: number; seed: number }
+interface Case { kind: ModelKind; n: number; m: number; B: number; S: number; seed: number; offBias?: boolean }
 
-function setup({ kind, n, m, B, S, seed }: Case) {
+function setup({ kind, n, m, B, S, seed, offBias }: Case) {
   const t = MODEL_TRAITS[kind];
   const rng = new Rng(`kernel-f32-test/${kind}/${seed}`);
   const p = initParams(kind, n, m, rng);
-  for (let i = 0; i < n; i++) p.b[i] = (rng.uniform() - 0.5) * 0.5; // outputs on both sides of the ReLU
+  // outputs on both sides of the ReLU; or (offBias) all off where the input is empty, as in trained sparse models
+  for (let i = 0; i < n; i++) p.b[i] = offBias ? -rng.uniform() * 0.25 : (rng.uniform() - 0.5) * 0.5;
   const imp = Float64Array.from({ length: n }, (_, i) => 0.9 ** i);
   const batch = allocBatch(B, n);
   makeSampler(n, new Array(n).fill(1 - S), { kind: 'independent' }, t.absTarget, rng).fill(batch);
@@ -49,8 +50,10 @@ function checkWasm(c: Case) {
   const { t, p, D, imp, batch, grads } = setup(c);
   const g = grads();
   const want = bits(forwardBackwardF32(t, c.n, c.m, p.W, D, p.b, imp, batch, allocWorkspace(c.B, c.m), g), g);
-  // with and without the test for idle output groups (skipIdle): the same bits
-  for (const skipIdle of [true, false]) checkStepper(new WasmStepperF32(t, c.n, c.m, c.B, imp, skipIdle), `${JSON.stringify(c)} skipIdle ${skipIdle}`, p, D, batch, want);
+  // with and without each skip of work that changes nothing (idle output groups, shared empty rows): the same bits
+  for (const skipIdle of [true, false]) for (const emptyRows of [true, false]) {
+    checkStepper(new WasmStepperF32(t, c.n, c.m, c.B, imp, { skipIdle, emptyRows }), `${JSON.stringify(c)} skipIdle ${skipIdle} emptyRows ${emptyRows}`, p, D, batch, want);
+  }
 }
 
 function checkStepper(w: WasmStepperF32, label: string, p: ReturnType<typeof setup>['p'], D: Float32Array, batch: Batch, want: Uint32Array[]) {
@@ -67,8 +70,10 @@ const caseArb = (kind: ModelKind) => fc.record({
   n: fc.integer({ min: 1, max: 45 }), // below, at and above the 16-feature tile; every n % 4
   m: fc.integer({ min: 1, max: 70 }), // one and several register chunks; every m % 4
   B: fc.integer({ min: 1, max: 150 }), // odd batches, one to three blocks of 64
-  S: fc.oneof(fc.double({ min: 0, max: 0.95, noNaN: true }), fc.constant(0.999)), // dense to near-empty
+  // dense to near-empty: at 0.9–0.99 samples without inputs sit beside samples with some
+  S: fc.oneof(fc.double({ min: 0, max: 0.95, noNaN: true }), fc.constantFrom(0.9, 0.97, 0.99, 0.999)),
   seed: fc.integer({ min: 0, max: 1e6 }),
+  offBias: fc.boolean(),
 });
 
 describe.skipIf(!wasmSimdAvailable)('wasm f32x4 kernel = kernel-f32.ts, bit for bit', () => {
@@ -79,7 +84,11 @@ describe.skipIf(!wasmSimdAvailable)('wasm f32x4 kernel = kernel-f32.ts, bit for 
       [100, 40, 0.99, 65],
       [5, 3, 1, 70], // an empty batch: no non-zeros at all
       [1, 1, 0, 1],
-    ])('n=%i m=%i S=%f B=%i', (n, m, S, B) => checkWasm({ kind, n, m, B, S, seed: 1 }));
+      [20, 8, 0.99, 1024], // C7's shape: most samples empty
+    ])('n=%i m=%i S=%f B=%i', (n, m, S, B) => {
+      checkWasm({ kind, n, m, B, S, seed: 1 });
+      checkWasm({ kind, n, m, B, S, seed: 2, offBias: true });
+    });
   });
 });
 

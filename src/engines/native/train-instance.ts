@@ -13,7 +13,7 @@ import { allocFastWorkspace, fastForwardBackward } from './fast-kernel.js';
 import { WasmStepper, wasmSimdAvailable } from './wasm-kernel.js';
 import { forwardBackwardF32 } from './kernel-f32.js';
 import { allocWorkspace } from './kernel.js';
-import { WasmStepperF32 } from './wasm-kernel-f32.js';
+import { type Options, WasmStepperF32 } from './wasm-kernel-f32.js';
 
 export { LOSS_POINTS } from '../shared.js';
 
@@ -54,10 +54,21 @@ function makeStepper(t: ModelTraits, n: number, m: number, B: number, importance
 
 const copyParams = (p: Params): Params => ({ ...p, W: p.W.slice(), W2: p.W2?.slice(), b: p.b.slice() });
 
+/** Which of the f32 kernel's skips pay for their tests (measured: docs/native-engine.md). */
+export function sparseOptions(n: number, m: number, probs?: ArrayLike<number>): Options {
+  const p = probs === undefined ? [] : Array.from(probs);
+  return {
+    // idle output groups: when every feature is absent at least half the time
+    skipIdle: probs !== undefined && p.every((v) => v <= 0.5),
+    // shared empty rows: when most samples have no input and a decoder row is not trivially cheap
+    emptyRows: probs !== undefined && n * m >= EMPTY_ROWS_MIN_NM && p.reduce((a, v) => a * (1 - v), 1) >= 0.5,
+  };
+}
+const EMPTY_ROWS_MIN_NM = 40;
+
 /** The f32 numerics: f32x4 WebAssembly, or its readable reference where SIMD is missing (or TMS_NATIVE_KERNEL=js); same bits. */
 function makeStepperF32(t: ModelTraits, n: number, m: number, B: number, importance: Float64Array, probs?: ArrayLike<number>): Stepper {
-  // idle output groups are worth testing for when every feature is absent at least half the time
-  if (kernelKind() === 'wasm') return new WasmStepperF32(t, n, m, B, importance, probs !== undefined && Array.from(probs).every((p) => p <= 0.5));
+  if (kernelKind() === 'wasm') return new WasmStepperF32(t, n, m, B, importance, sparseOptions(n, m, probs));
   const batch = allocBatch(B, n);
   const ws = allocWorkspace(B, m);
   const grads: Grads = { gW: new Float32Array(n * m), gW2: t.tied ? undefined : new Float32Array(n * m), gb: new Float32Array(n) };

@@ -41,6 +41,14 @@ export const packRow = (mask: number): number[] => {
 /** vectors [0, Q) in chunks of at most CHUNK */
 const chunksOf = (Q: number) => chunksOfMax(Q, CHUNK);
 
+/** Work skipped where it changes nothing: each pays where inputs are sparse and costs a little where they are not. */
+export interface Options {
+  /** test each group of four outputs for idleness and skip it */
+  skipIdle: boolean;
+  /** samples without inputs share one decoder row; where all its outputs are off they are skipped */
+  emptyRows: boolean;
+}
+
 interface Layout {
   Q: number; m4: number; np: number; F: number; BS: number; size: number;
   at: Record<string, number>;
@@ -56,7 +64,8 @@ function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
     // x gets 16 spare bytes: the last feature group of a sample reads 4 lanes
     ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
     ['imp', 4 * np], ['E', 4 * n * m4], ['D', t.tied ? 0 : 4 * n * m4], ['DT', 4 * m * np], ['bias', 4 * np],
-    ['H', 4 * BS * m4], ['S', 4 * 2 * np], ['gb', 4 * np], ['L', 8 * np],
+    // H row BS stays zero (the empty sample's activations); S row 2 holds the empty sample's pre-activations
+    ['H', 4 * (BS + 1) * m4], ['S', 4 * 3 * np], ['nz', 4 * BS], ['gb', 4 * np], ['L', 8 * np],
     ['actRow', 4 * (BS + 1)], ['pack', 16 * 16], ['actI', 4 * (BS * n + 4)], ['actG', 4 * (BS * n + 4)],
     ['gD', 4 * n * m4], ['dh', 4 * B * m4],
     // rows of m floats written 4 lanes at a time: the last row's pad lanes land in 4 spare floats
@@ -117,19 +126,19 @@ function finishFn(L: Layout, n: number): Fn {
 
 /** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
 function encFn(t: ModelTraits, L: Layout, n: number): Fn {
-  const { at, m4, Q } = L;
+  const { at, m4, Q, BS } = L;
   const f = encFrame(CHUNK);
   const chunkLoop = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.E + 16 * (c0 + l)), ...f.set(`e${l}`)]),
-    // h_k = h_k + v · E_ik (float32)
-    ...blockNonZeros(f, at, 4 * m4, op.load32Splat(at.vals), each(range(len), (l) => [
+    // h_k = h_k + v · E_ik (float32); the sample has a non-zero (nz)
+    ...blockNonZeros(f, at, 4 * m4, op.load32Splat(at.vals), [...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(2), ...op.i32Shl, ...c32(1), ...op.i32Store(at.nz)].concat(each(range(len), (l) => [
       ...f.get('hr'), ...madd([...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)),
       ...op.v128Store(at.H + 16 * (c0 + l)),
-    ])),
+    ]))),
   ];
   const rows = [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul];
   return fn(f, [
-    ...zero(f, at.H, rows),
+    ...zero(f, at.H, rows), ...zero(f, at.nz, c32(4 * BS)),
     ...blockColumns(f, at, n, [...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('o')], each(chunksOf(Q), chunkLoop)),
     // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
     ...(t.hiddenRelu ? reluInPlace(f, at.H, rows, op.f32x4Pmax) : []),
@@ -137,12 +146,12 @@ function encFn(t: ModelTraits, L: Layout, n: number): Fn {
 }
 
 /** fwd(b0, nb): decoder pre-activations, loss sums and output gradients of the block. */
-function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, skipIdle: boolean): Fn {
+function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, { skipIdle, emptyRows }: Options): Fn {
   const { at, m4, np, F } = L;
   const T = F / 4;
   const f = new Frame();
   for (const p of ['b0', 'nb']) f.param(p, I32);
-  for (const l of ['r', 'q', 'o', 'ha', 'hk', 'he', 'xrow', 'cnt', 'i', 'i4', 'i8', 'bits']) f.local(l, I32);
+  for (const l of ['r', 'q', 'o', 'ha', 'hk', 'he', 'xrow', 'cnt', 'i', 'i4', 'i8', 'bits', 'eidle']) f.local(l, I32);
   for (const l of ['h0', 'h1', 'd', 'vs', 'vy', 'vd', 'vw', 'vt', 'vg', 'vskip', 'vc', 'old']) f.local(l, V128);
   vecLocals(f, 'a', 2 * T);
   // s_i = bias_i + D_i0 h_0 + … + D_i(m-1) h_(m-1), in k order (float32)
@@ -151,7 +160,7 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, skipI
   // the group: a skipped output is a select. `pad` lanes (≥ n, the last group of n % 4 ≠ 0) are always skipped.
   const c = Math.fround(2 / (B * n));
   const skip = skipIdle && t.outputRelu;
-  const group = (row: 0 | 1, pad: number): Code => [
+  const group = (row: 0 | 1 | 2, pad: number): Code => [
     ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('i4'), ...op.v128Load(at.S + 4 * np * row), ...f.set('vs'),
     ...f.get('xrow'), ...f.get('i4'), ...op.i32Add, ...op.v128Load(), ...(t.absTarget ? op.f32x4Abs : []), ...f.set('vy'),
     // Four idle outputs (ReLU off, s ≤ 0, and target 0) change nothing: out = ±0 and diff = ±0, so each loss
@@ -188,16 +197,48 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, skipI
     ...f.get('cnt'), ...f.get('bits'), ...op.i32Popcnt, ...op.i32Add, ...f.set('cnt'),
     ...(skip ? op.end : []),
   ];
-  const feat = (row: 0 | 1): Code => featureGroups(f, at, n, 4, group(row, 0), n % 4 ? group(row, 4 - (n % 4)) : []);
+  const feat = (row: 0 | 1 | 2): Code => featureGroups(f, at, n, 4, group(row, 0), n % 4 ? group(row, 4 - (n % 4)) : []);
+  // A sample with no non-zero input (most of them when sparse) has h = 0, so its pre-activations are the same
+  // as every other such sample's: S row 2, from H's zero row BS, once per block. Where every output of it is
+  // off (s ≤ 0, output ReLU; its target is 0), it changes nothing (as an idle group, above) and is skipped.
+  const nz = (dr: number): Code => [...f.get('r'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.nz + 4 * dr)];
+  const empty: Code = [
+    ...f.get('eidle'), ...op.if,
+    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
+    ...op.else, ...feat(2), ...op.end,
+  ];
+  const emptyRow: Code = [
+    ...c32(L.BS), ...f.set('r'), ...tile(1),
+    ...c32(0), ...f.set('q'), ...c32(-1), ...op.i32x4Splat, ...f.set('vskip'),
+    ...whileLt(f, 'q', c32(4 * np), [
+      ...f.get('q'), ...f.get('q'), ...op.v128Load(at.S), ...f.tee('vs'), ...op.v128Store(at.S + 8 * np),
+      ...f.get('vskip'), ...f.get('vs'), ...op.v128Zero, ...op.f32x4Le, ...op.v128And, ...f.set('vskip'),
+      ...inc(f, 'q', 16),
+    ]),
+    ...(t.outputRelu ? [...f.get('vskip'), ...op.i32x4AllTrue] : c32(0)), ...f.set('eidle'),
+    ...c32(0), ...f.set('r'),
+  ];
   return fn(f, [
     ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
     ...op.f32(c), ...op.f32x4Splat, ...f.set('vc'),
-    ...samplePairs(f, tile, feat),
+    ...(!emptyRows ? samplePairs(f, tile, feat as (row: 0 | 1) => Code) : [...emptyRow,
+    // two samples with inputs share a tile; otherwise one at a time
+    ...whileLt(f, 'r', f.get('nb'), [
+      ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32LtU, ...op.if,
+      ...nz(0), ...nz(1), ...op.i32And, ...f.set('bits'),
+      ...op.else, ...c32(0), ...f.set('bits'), ...op.end,
+      ...f.get('bits'), ...op.if,
+      ...tile(2), ...feat(0), ...inc(f, 'r', 1), ...feat(1), ...inc(f, 'r', 1),
+      ...op.else,
+      ...nz(0), ...op.if, ...tile(1), ...feat(0), ...op.else, ...empty, ...op.end,
+      ...inc(f, 'r', 1),
+      ...op.end,
+    ])]),
   ]);
 }
 
 /** dh(b0, nb): over each sample's active features (increasing i): dh_b += g_bi D_i (then ReLU-masked), gD_i += g_bi h_b. */
-function dhFn(t: ModelTraits, L: Layout): Fn {
+function dhFn(t: ModelTraits, L: Layout, { emptyRows }: Options): Fn {
   const { at, m4, Q } = L;
   const f = dhFrame(CHUNK);
   const chunk = ([c0, len]: [number, number]): Code => [
@@ -215,7 +256,9 @@ function dhFn(t: ModelTraits, L: Layout): Fn {
     ]),
     ...storeDh(f, at, at.dh, [c0, len], t.hiddenRelu ? op.f32x4Gt : null),
   ];
-  return fn(f, eachSample(f, at, 4 * m4, each(chunksOf(Q), chunk)));
+  // a sample without inputs changes nothing here (h_b = 0 adds ±0 to gD; its dh_b is read by no gE), so it is skipped
+  const body = each(chunksOf(Q), chunk);
+  return fn(f, eachSample(f, at, 4 * m4, emptyRows ? [...f.get('r'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.nz), ...op.if, ...body, ...op.end] : body));
 }
 
 /** ge(): gE_i += x_bi dh_b over column i's non-zeros (increasing b); writes gW (and gW2 when untied). */
@@ -239,13 +282,13 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
   return fn(f, eachColumn(f, at, n, m, 4 * m4, each(chunksOf(Q), chunk)));
 }
 
-const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, skipIdle: boolean): WebAssembly.Module =>
-  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+skipIdle}`, () => [
+const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, o: Options): WebAssembly.Module =>
+  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+o.skipIdle}/${+o.emptyRows}`, () => [
     { name: 'run', results: [F64], ...runFn(L, B) },
     { name: 'begin', results: [], ...beginFn(L, n) },
     { name: 'enc', results: [], ...encFn(t, L, n) },
-    { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B, skipIdle) },
-    { name: 'dh', results: [], ...dhFn(t, L) },
+    { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B, o) },
+    { name: 'dh', results: [], ...dhFn(t, L, o) },
     { name: 'ge', results: [], ...geFn(t, L, n, m) },
     { name: 'finish', results: [F64], ...finishFn(L, n) },
   ]);
@@ -263,9 +306,8 @@ export class WasmStepperF32 {
   /** the module's functions, one per phase (run calls the others; exposed for profiling) */
   readonly phases: WebAssembly.Exports;
 
-  /** `skipIdle`: test each group of four outputs for idleness and skip it (same bits either way; it pays where
-   *  features are sparse, and costs a little where they are dense) */
-  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array, skipIdle = true) {
+  /** options (both on by default): the same bits either way */
+  constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array, options: Partial<Options> = {}) {
     const L = (this.L = layout(t, n, m, B));
     const { at } = L;
     const { memory, buf, batch, grads } = stepperMemory(t, n, m, B, at, L.size);
@@ -274,7 +316,7 @@ export class WasmStepperF32 {
     this.grads = grads;
     new Float32Array(buf, at.imp, n).set(importance); // rounded to float32, as the reference's fr(I_i)
     new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
-    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, skipIdle), { env: { mem: memory } }).exports;
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, { skipIdle: true, emptyRows: true, ...options }), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as () => number;
   }
 
