@@ -69,7 +69,8 @@ const caseArb = (kind: ModelKind) => fc.record({
   kind: fc.constant(kind),
   n: fc.integer({ min: 1, max: 45 }), // below, at and above the 16-feature tile; every n % 4
   m: fc.integer({ min: 1, max: 70 }), // one and several register chunks; every m % 4
-  B: fc.integer({ min: 1, max: 150 }), // odd batches, one to three blocks of 64
+  // odd batches, one to three blocks of 64, or two to three of 256 (the block of batches mostly without inputs)
+  B: fc.oneof(fc.integer({ min: 1, max: 150 }), fc.integer({ min: 257, max: 600 })),
   // dense to near-empty: at 0.9–0.99 samples without inputs sit beside samples with some
   S: fc.oneof(fc.double({ min: 0, max: 0.95, noNaN: true }), fc.constantFrom(0.9, 0.97, 0.99, 0.999)),
   seed: fc.integer({ min: 0, max: 1e6 }),

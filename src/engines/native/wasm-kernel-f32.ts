@@ -8,6 +8,7 @@
 //  fwd      decoder pre-activations in a 2-sample × 16-feature register tile (k in increasing order), then
 //           per sample the loss and output gradients 4 features at a time, branch-free; the active
 //           (b, i, g_bi) go to a per-sample list;
+//           (Options.emptyRows: samples without inputs share one row, and are skipped where it is idle);
 //  dh       per sample over its active features: dh_b in registers, gD_i in memory (b increasing);
 //  ge       after the last block: gE_i over column i (continuing gD for tied weights), written to gW;
 //  finish   the loss: per-feature double sums, added in increasing i.
@@ -27,6 +28,8 @@ export { wasmSimdAvailable };
 
 /** f32x4 accumulators per chunk of a row (at most; a row of m4/4 vectors is split evenly). */
 const CHUNK = 8;
+/** samples per block where most samples have no input (BLOCK otherwise) */
+const SPARSE_BLOCK = 256;
 /** features per forward tile (4 vectors per sample row) */
 const TILE_F = 16;
 
@@ -54,12 +57,13 @@ interface Layout {
   at: Record<string, number>;
 }
 
-function layout(t: ModelTraits, n: number, m: number, B: number): Layout {
+function layout(t: ModelTraits, n: number, m: number, B: number, o: Options): Layout {
   const Q = Math.ceil(m / 4);
   const m4 = 4 * Q;
   const F = n >= TILE_F ? TILE_F : 4 * Math.ceil(n / 4);
   const np = Math.ceil(n / F) * F;
-  const BS = Math.min(BLOCK, B);
+  // sparse batches (empty rows skipped) in longer blocks: less per-block work, and their few active rows fit in cache
+  const BS = Math.min(o.emptyRows ? SPARSE_BLOCK : BLOCK, B);
   const sizes: [string, number][] = [
     // x gets 16 spare bytes: the last feature group of a sample reads 4 lanes
     ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['cur', 4 * n],
@@ -218,11 +222,9 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, { ski
     ...(t.outputRelu ? [...f.get('vskip'), ...op.i32x4AllTrue] : c32(0)), ...f.set('eidle'),
     ...c32(0), ...f.set('r'),
   ];
-  return fn(f, [
-    ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
-    ...op.f32(c), ...op.f32x4Splat, ...f.set('vc'),
-    ...(!emptyRows ? samplePairs(f, tile, feat as (row: 0 | 1) => Code) : [...emptyRow,
-    // two samples with inputs share a tile; otherwise one at a time
+  // the block's samples: two with inputs share a tile; otherwise one at a time
+  const sparsePairs: Code = [
+    ...emptyRow,
     ...whileLt(f, 'r', f.get('nb'), [
       ...f.get('r'), ...c32(1), ...op.i32Add, ...f.get('nb'), ...op.i32LtU, ...op.if,
       ...nz(0), ...nz(1), ...op.i32And, ...f.set('bits'),
@@ -233,7 +235,12 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, { ski
       ...nz(0), ...op.if, ...tile(1), ...feat(0), ...op.else, ...empty, ...op.end,
       ...inc(f, 'r', 1),
       ...op.end,
-    ])]),
+    ]),
+  ];
+  return fn(f, [
+    ...c32(0), ...c32(0), ...op.i32Store(at.actRow),
+    ...op.f32(c), ...op.f32x4Splat, ...f.set('vc'),
+    ...(emptyRows ? sparsePairs : samplePairs(f, tile, feat)),
   ]);
 }
 
@@ -283,7 +290,7 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
 }
 
 const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, o: Options): WebAssembly.Module =>
-  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+o.skipIdle}/${+o.emptyRows}`, () => [
+  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+o.skipIdle}/${+o.emptyRows}/${L.BS}`, () => [
     { name: 'run', results: [F64], ...runFn(L, B) },
     { name: 'begin', results: [], ...beginFn(L, n) },
     { name: 'enc', results: [], ...encFn(t, L, n) },
@@ -308,7 +315,8 @@ export class WasmStepperF32 {
 
   /** options (both on by default): the same bits either way */
   constructor(private readonly t: ModelTraits, private readonly n: number, private readonly m: number, private readonly B: number, importance: Float64Array, options: Partial<Options> = {}) {
-    const L = (this.L = layout(t, n, m, B));
+    const o = { skipIdle: true, emptyRows: true, ...options };
+    const L = (this.L = layout(t, n, m, B, o));
     const { at } = L;
     const { memory, buf, batch, grads } = stepperMemory(t, n, m, B, at, L.size);
     this.f32 = new Float32Array(buf);
@@ -316,7 +324,7 @@ export class WasmStepperF32 {
     this.grads = grads;
     new Float32Array(buf, at.imp, n).set(importance); // rounded to float32, as the reference's fr(I_i)
     new Uint8Array(buf, at.pack, 256).set(Array.from({ length: 16 }, (_, mask) => packRow(mask)).flat());
-    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, { skipIdle: true, emptyRows: true, ...options }), { env: { mem: memory } }).exports;
+    this.phases = new WebAssembly.Instance(moduleFor(t, n, m, B, L, o), { env: { mem: memory } }).exports;
     this.runFn = this.phases.run as () => number;
   }
 
