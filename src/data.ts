@@ -113,16 +113,10 @@ export function makeSampler(n: number, probs: ArrayLike<number>, data: DataConfi
     listV[i][c] = value();
   };
 
-  // The batch this sampler filled last: its x is zero but at the non-zeros its columns list, so a sparse
-  // batch is cleared there instead of everywhere (80 KB a step at n = 20, B = 1024).
-  let last: Batch | undefined;
   return {
     fill(batch: Batch) {
       const { B, x, colPtr, rows, vals } = batch;
-      if (last === batch && 8 * colPtr[n] < B * n) {
-        for (let i = 0; i < n; i++) for (let j = colPtr[i]; j < colPtr[i + 1]; j++) x[rows[j] * n + i] = 0;
-      } else x.fill(0);
-      last = batch;
+      x.fill(0);
       if (sets.length > 0 && listB !== B) {
         for (let i = 0; i < n; i++) if (inSets[i]) [listR[i], listV[i]] = [new Int32Array(B * inSets[i]), new Float32Array(B * inSets[i])];
         listB = B;

@@ -33,9 +33,8 @@ function draw(n: number, probs: number[], data: DataConfig, signed: boolean, lab
   const present = new Uint8Array(N * n);
   const values: number[] = [];
   for (let t = 0; t < batches; t++) {
-    // Poison the buffers: a first fill() must overwrite everything it reports. Later fills of the same batch
-    // clear only the last fill's non-zeros when it was sparse (checkCsc then catches any left behind).
-    if (t === 0) batch.x.fill(NaN);
+    // Poison the buffers: fill() must overwrite everything it reports.
+    batch.x.fill(NaN);
     sampler.fill(batch);
     checkCsc(batch);
     for (let i = 0; i < n; i++) {
