@@ -176,8 +176,11 @@ export const featureGroups = (f: Frame, at: Record<string, number>, n: number, w
   ...c32(0), ...f.set('i'),
   ...whileLt(f, 'i', c32(n - (n % width)), [...group, ...inc(f, 'i', width)]),
   ...tail,
-  ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
+  ...endList(f, at),
 ];
+
+/** Sample r's active list ends at cnt (actRow[r + 1] = cnt). */
+export const endList = (f: Frame, at: Record<string, number>): Code => [...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4)];
 
 /** dh's frame: (b0, nb), the locals eachSample uses, o, the gradient g and `chunk` accumulators a0… */
 export function dhFrame(chunk: number): Frame {

@@ -20,7 +20,7 @@ import { F64, I32, op, V128, type Code } from './wasm-asm.js';
 import { Frame, inc, whileLt } from './wasm-frame.js';
 import {
   BLOCK, blockColumns, blockLen, blockNonZeros, c32, chunksOf as chunksOfMax, decoderTile, dhFrame, each, eachColumn, eachSample, encFrame,
-  featureGroups, fn, geFrame, place, range, reluInPlace, resetCursors, samplePairs, storeDh, vecLocals, zero, type Fn,
+  endList, featureGroups, fn, geFrame, place, range, reluInPlace, resetCursors, samplePairs, storeDh, vecLocals, zero, type Fn,
 } from './wasm-gen.js';
 import { compileOnce, stepperMemory, timer, traitsKey, wasmSimdAvailable } from './wasm-stepper.js';
 
@@ -129,20 +129,22 @@ function finishFn(L: Layout, n: number): Fn {
 }
 
 /** enc(b0, nb): H[r] = hidden activations of sample b0 + r, accumulated over features in increasing i. */
-function encFn(t: ModelTraits, L: Layout, n: number): Fn {
+function encFn(t: ModelTraits, L: Layout, n: number, { emptyRows }: Options): Fn {
   const { at, m4, Q, BS } = L;
   const f = encFrame(CHUNK);
+  // with emptyRows, the first chunk also marks the sample as having a non-zero (nz)
+  const markNz = (c0: number): Code => (emptyRows && c0 === 0 ? [...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(2), ...op.i32Shl, ...c32(1), ...op.i32Store(at.nz)] : []);
   const chunkLoop = ([c0, len]: [number, number]): Code => [
     ...each(range(len), (l) => [...f.get('o'), ...op.v128Load(at.E + 16 * (c0 + l)), ...f.set(`e${l}`)]),
-    // h_k = h_k + v · E_ik (float32); the sample has a non-zero (nz)
-    ...blockNonZeros(f, at, 4 * m4, op.load32Splat(at.vals), [...f.get('r'), ...f.get('b0'), ...op.i32Sub, ...c32(2), ...op.i32Shl, ...c32(1), ...op.i32Store(at.nz)].concat(each(range(len), (l) => [
+    // h_k = h_k + v · E_ik (float32)
+    ...blockNonZeros(f, at, 4 * m4, op.load32Splat(at.vals), [...markNz(c0), ...each(range(len), (l) => [
       ...f.get('hr'), ...madd([...f.get('hr'), ...op.v128Load(at.H + 16 * (c0 + l))], f.get('v'), f.get(`e${l}`)),
       ...op.v128Store(at.H + 16 * (c0 + l)),
-    ]))),
+    ])]),
   ];
   const rows = [...f.get('nb'), ...c32(4 * m4), ...op.i32Mul];
   return fn(f, [
-    ...zero(f, at.H, rows), ...zero(f, at.nz, c32(4 * BS)),
+    ...zero(f, at.H, rows), ...(emptyRows ? zero(f, at.nz, c32(4 * BS)) : []),
     ...blockColumns(f, at, n, [...f.get('i'), ...c32(4 * m4), ...op.i32Mul, ...f.set('o')], each(chunksOf(Q), chunkLoop)),
     // ReLU: 0 < h ? h : 0 (NaN and -0 give +0, as the reference's hpre > 0 ? hpre : 0)
     ...(t.hiddenRelu ? reluInPlace(f, at.H, rows, op.f32x4Pmax) : []),
@@ -207,9 +209,7 @@ function fwdFn(t: ModelTraits, L: Layout, n: number, m: number, B: number, { ski
   // off (s ≤ 0, output ReLU; its target is 0), it changes nothing (as an idle group, above) and is skipped.
   const nz = (dr: number): Code => [...f.get('r'), ...c32(2), ...op.i32Shl, ...op.i32Load(at.nz + 4 * dr)];
   const empty: Code = [
-    ...f.get('eidle'), ...op.if,
-    ...f.get('r'), ...c32(2), ...op.i32Shl, ...f.get('cnt'), ...op.i32Store(at.actRow + 4),
-    ...op.else, ...feat(2), ...op.end,
+    ...f.get('eidle'), ...op.if, ...endList(f, at), ...op.else, ...feat(2), ...op.end,
   ];
   const emptyRow: Code = [
     ...c32(L.BS), ...f.set('r'), ...tile(1),
@@ -290,10 +290,10 @@ function geFn(t: ModelTraits, L: Layout, n: number, m: number): Fn {
 }
 
 const moduleFor = (t: ModelTraits, n: number, m: number, B: number, L: Layout, o: Options): WebAssembly.Module =>
-  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+o.skipIdle}/${+o.emptyRows}/${L.BS}`, () => [
+  compileOnce(`f32/${n}/${m}/${B}/${traitsKey(t)}/${+o.skipIdle}/${+o.emptyRows}`, () => [
     { name: 'run', results: [F64], ...runFn(L, B) },
     { name: 'begin', results: [], ...beginFn(L, n) },
-    { name: 'enc', results: [], ...encFn(t, L, n) },
+    { name: 'enc', results: [], ...encFn(t, L, n, o) },
     { name: 'fwd', results: [], ...fwdFn(t, L, n, m, B, o) },
     { name: 'dh', results: [], ...dhFn(t, L, o) },
     { name: 'ge', results: [], ...geFn(t, L, n, m) },
