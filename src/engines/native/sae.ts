@@ -3,14 +3,17 @@
 // mean_k (ĥ_k − h_k)² + λ Σ_j z_j, with analytic gradients and Adam; the decoder's columns are renormalised to
 // unit length after every step, and latents that never fired in the last `resampleEvery` steps are
 // resampled (new random unit direction for the decoder column, the same as the encoder row, encoder bias 0).
-// The settings follow the toy SAE of the ARENA exercises. Plain float64 JavaScript in a fixed order, so a
-// (toy model, config, seed) gives the same bits everywhere.
+// The settings follow the toy SAE of the ARENA exercises. Float64 in a fixed order, so a (toy model, config,
+// seed) gives the same bits everywhere: this file's JavaScript is the reference, and training runs its
+// WebAssembly SIMD twin (wasm-sae.ts, the same bits) unless TMS_NATIVE_KERNEL=js or SIMD is missing.
 import type { DataConfig, InstanceConfig, Params } from '../../types.js';
 import { allocBatch, makeSampler } from '../../data.js';
 import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
 import { hiddenBatch } from '../../metrics/evaluate.js';
+import { kernelKind } from './train-instance.js';
+import { WasmSae } from './wasm-sae.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -50,7 +53,7 @@ const zerosLike = (p: SaeParams): SaeGrads => ({ Wenc: new Float64Array(p.Wenc.l
  *  with `fired`, sets fired[j] = 1 for every latent active on some sample. Rows of exact zeros (every sample
  *  whose toy input is empty: most of them at high sparsity) share one forward and backward pass, weighted by
  *  their count, before the other rows in order. */
-export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads, fired?: Uint8Array): number {
+export function saeLoss(p: SaeParams, H: Float64Array, B: number, l1: number, g?: SaeGrads, fired?: Uint8Array | Int32Array): number {
   const { d, m } = p;
   if (g) for (const a of [g.Wenc, g.benc, g.Wdec, g.bdec]) a.fill(0);
   const s = scratchFor(d, m);
@@ -75,7 +78,7 @@ const scratchFor = (d: number, m: number): RowScratch => {
 };
 
 /** One row h = H[at … at+m) counted `w` times: adds its loss terms (returned) and w × its gradients to g. */
-function saeRow(p: SaeParams, H: Float64Array, at: number, w: number, B: number, l1: number, s: RowScratch, g?: SaeGrads, fired?: Uint8Array): number {
+function saeRow(p: SaeParams, H: Float64Array, at: number, w: number, B: number, l1: number, s: RowScratch, g?: SaeGrads, fired?: Uint8Array | Int32Array): number {
   const { d, m, Wenc, benc, Wdec, bdec } = p;
   const { hc, a, z, r, dz } = s;
   for (let k = 0; k < m; k++) hc[k] = H[at + k] - bdec[k];
@@ -146,7 +149,8 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   const resample = new Rng(`${label}/resample`);
   const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(`${label}/data`));
   const xb = allocBatch(B, toy.n);
-  const H = new Float64Array(B * m);
+  const wasm = kernelKind() === 'wasm' ? new WasmSae(d, m, B) : undefined;
+  const H = wasm ? wasm.H : new Float64Array(B * m);
   // Kaiming-uniform-like init: W_dec random unit columns, W_enc its transpose, biases 0
   const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
   normaliseDecoder(p);
@@ -157,13 +161,13 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   const m1 = tensors.map((t) => new Float64Array(t.length));
   const m2 = tensors.map((t) => new Float64Array(t.length));
   const [b1, b2, eps] = [0.9, 0.999, 1e-8];
-  const fired = new Uint8Array(d);
+  const fired = wasm ? wasm.fired : new Uint8Array(d);
   let loss = NaN;
   let resampled = 0;
   for (let step = 1; step <= cfg.steps; step++) {
     sampler.fill(xb);
     hiddenBatch(toy, xb.x, B, H);
-    loss = saeLoss(p, H, B, cfg.l1, g, fired);
+    loss = wasm ? wasm.loss(p, cfg.l1, g) : saeLoss(p, H, B, cfg.l1, g, fired);
     const c1 = 1 - b1 ** step;
     const c2 = 1 - b2 ** step;
     tensors.forEach((t, q) => {
