@@ -2,7 +2,9 @@
 // per-feature errors, on hand-built models whose answers are known in closed form.
 import { describe, expect, it } from 'vitest';
 import type { Params } from '../src/types.js';
-import { absErrors, forward, heldOutLoss, heldOutLosses, hidden, output } from '../src/metrics/evaluate.js';
+import { absErrors, forward, heldOutLoss, heldOutLosses, hidden, hiddenBatch, hiddenBatchSparse, output } from '../src/metrics/evaluate.js';
+import { allocBatch, makeSampler } from '../src/data.js';
+import { Rng } from '../src/rng.js';
 
 const params = (kind: Params['kind'], n: number, m: number, W: number[], b: number[], W2?: number[]): Params =>
   ({ kind, n, m, W: Float32Array.from(W), W2: W2 ? Float32Array.from(W2) : undefined, b: Float32Array.from(b) });
@@ -91,5 +93,24 @@ describe('absErrors', () => {
 
   it('refuses other model kinds', () => {
     expect(() => absErrors(params('relu-hidden', 1, 1, [1], [0]), inst(1), 10, 'd')).toThrow(/abs/);
+  });
+});
+
+describe('hiddenBatchSparse', () => {
+  it('gives hiddenBatch\'s bits from the column lists, for every kind, sparse and dense batches, listed zeros included', () => {
+    for (const kind of ['linear', 'relu-output', 'relu-hidden', 'abs'] as const) {
+      for (const S of [0, 0.7, 0.99]) {
+        const [n, m, B] = [7, 3, 50];
+        const rng = new Rng(`hbs-${kind}-${S}`);
+        const p = params(kind, n, m, Array.from({ length: n * m }, () => rng.uniform() * 2 - 1), new Array(n).fill(0), kind === 'abs' || kind === 'relu-hidden' ? Array.from({ length: n * m }, () => rng.uniform()) : undefined);
+        const batch = allocBatch(B, n);
+        makeSampler(n, new Array(n).fill(1 - S), { kind: 'independent' }, kind === 'abs', rng).fill(batch);
+        if (batch.colPtr[1] > batch.colPtr[0]) { batch.vals[batch.colPtr[0]] = 0; batch.x[batch.rows[batch.colPtr[0]] * n] = 0; } // a listed zero
+        const dense = new Float64Array(B * m), sparse = new Float64Array(B * m);
+        hiddenBatch(p, batch.x, B, dense);
+        hiddenBatchSparse(p, batch, sparse);
+        expect(Array.from(sparse, (v) => Object.is(v, -0) ? '-0' : v), `${kind} S=${S}`).toEqual(Array.from(dense, (v) => Object.is(v, -0) ? '-0' : v));
+      }
+    }
   });
 });

@@ -7,7 +7,7 @@
 //    feature i is present.
 import type { DataConfig, InstanceConfig, Params } from '../types.js';
 import { MODEL_TRAITS } from '../models.js';
-import { allocBatch, makeSampler } from '../data.js';
+import { allocBatch, makeSampler, type Batch } from '../data.js';
 import { featureProbs } from '../instance.js';
 import { Rng } from '../rng.js';
 
@@ -31,6 +31,21 @@ export function hiddenBatch(p: Params, x: ArrayLike<number>, B: number, H: Float
     }
     if (relu) for (let k = 0; k < m; k++) if (H[o + k] < 0) H[o + k] = 0;
   }
+}
+
+/** hiddenBatch() of a whole batch, read from its column lists: each row still sums its inputs in increasing i,
+ *  so H has hiddenBatch's bits (a listed value of 0 adds ±0 to a sum that is never −0). */
+export function hiddenBatchSparse(p: Params, batch: Batch, H: Float64Array<ArrayBufferLike>): void {
+  const { n, m, W } = p;
+  const { B, colPtr, rows, vals } = batch;
+  H.fill(0, 0, B * m);
+  for (let i = 0; i < n; i++) {
+    for (let q = colPtr[i]; q < colPtr[i + 1]; q++) {
+      const o = rows[q] * m, v = vals[q];
+      for (let k = 0; k < m; k++) H[o + k] += W[i * m + k] * v;
+    }
+  }
+  if (MODEL_TRAITS[p.kind].hiddenRelu) for (let q = 0; q < B * m; q++) if (H[q] < 0) H[q] = 0;
 }
 
 /** Output i from the hidden activations: D_i·h + b_i (D = W tied, else W2), through the output ReLU if any. */

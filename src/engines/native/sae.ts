@@ -11,9 +11,10 @@ import { allocBatch, makeSampler } from '../../data.js';
 import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
-import { hiddenBatch } from '../../metrics/evaluate.js';
+import { hiddenBatch, hiddenBatchSparse } from '../../metrics/evaluate.js';
 import { kernelKind } from './train-instance.js';
 import { WasmSae } from './wasm-sae.js';
+import { wasmBatch } from './wasm-stepper.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -148,8 +149,8 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   const init = new Rng(`${label}/init`);
   const resample = new Rng(`${label}/resample`);
   const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(`${label}/data`));
-  const xb = allocBatch(B, toy.n);
   const wasm = kernelKind() === 'wasm' ? new WasmSae(d, m, B) : undefined;
+  const xb = wasm ? wasmBatch(B, toy.n) : allocBatch(B, toy.n);
   const H = wasm ? wasm.H : new Float64Array(B * m);
   // Kaiming-uniform-like init: W_dec random unit columns, W_enc its transpose, biases 0
   const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
@@ -166,7 +167,7 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   let resampled = 0;
   for (let step = 1; step <= cfg.steps; step++) {
     sampler.fill(xb);
-    hiddenBatch(toy, xb.x, B, H);
+    hiddenBatchSparse(toy, xb, H);
     loss = wasm ? wasm.loss(p, cfg.l1, g) : saeLoss(p, H, B, cfg.l1, g, fired);
     const c1 = 1 - b1 ** step;
     const c2 = 1 - b2 ** step;
