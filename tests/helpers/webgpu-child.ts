@@ -2,14 +2,22 @@
 // one test instead of the run, and dawn.node's handles cannot keep vitest alive). Reads jobs from the JSON
 // file argv[2], writes one result per job to argv[3], then exits.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { RunConfig } from '../../src/types.js';
+import type { InstanceConfig, Params, RunConfig } from '../../src/types.js';
 import { loadWebGpuEngine, probeAdapter } from '../../src/engines/webgpu/index.js';
+import { GpuSae, trainSaeGpu } from '../../src/engines/webgpu/sae.js';
+import type { SaeConfig } from '../../src/engines/native/sae.js';
 
 export type GpuJob =
   | { kind: 'probe' }
   | { kind: 'step'; run: RunConfig; x: number[][]; params: { W: number[]; W2?: number[]; b: number[] }[] }
   | { kind: 'sample'; run: RunConfig; steps: number }
-  | { kind: 'train'; run: RunConfig };
+  | { kind: 'train'; run: RunConfig }
+  | { kind: 'sae-grad'; p: SaeJson; H: number[]; B: number; l1: number }
+  | { kind: 'sae-train'; toy: { kind: Params['kind']; n: number; m: number; W: number[]; b: number[] }; inst: InstanceConfig; cfg: SaeConfig; label: string };
+
+export interface SaeJson { d: number; m: number; Wenc: number[]; benc: number[]; Wdec: number[]; bdec: number[] }
+const saeJson = (p: { d: number; m: number; Wenc: Float64Array; benc: Float64Array; Wdec: Float64Array; bdec: Float64Array }): SaeJson =>
+  ({ d: p.d, m: p.m, Wenc: Array.from(p.Wenc), benc: Array.from(p.benc), Wdec: Array.from(p.Wdec), bdec: Array.from(p.bdec) });
 
 const arr = (a: Float32Array | undefined) => (a ? Array.from(a) : undefined);
 
@@ -19,6 +27,24 @@ async function runJob(job: GpuJob): Promise<unknown> {
     return p.ok ? { ok: true, info: p.info, limits: { maxStorageBuffersPerShaderStage: p.adapter.limits.maxStorageBuffersPerShaderStage } } : { ok: false, why: p.why };
   }
   const engine = await loadWebGpuEngine();
+  if (job.kind === 'sae-grad') {
+    const { p } = job;
+    const gpu = new GpuSae(engine.device, p.d, p.m, job.B, 1, true);
+    try {
+      const f64 = (a: number[]) => Float64Array.from(a);
+      gpu.upload({ d: p.d, m: p.m, Wenc: f64(p.Wenc), benc: f64(p.benc), Wdec: f64(p.Wdec), bdec: f64(p.bdec) });
+      gpu.run(Float32Array.from(job.H), 0, 1, { l1: job.l1, lr: 1e-3 });
+      const g = await gpu.lastGrads();
+      return { loss: await gpu.lastLoss(), grads: { Wenc: Array.from(g.Wenc), benc: Array.from(g.benc), Wdec: Array.from(g.Wdec), bdec: Array.from(g.bdec) } };
+    } finally {
+      gpu.destroy();
+    }
+  }
+  if (job.kind === 'sae-train') {
+    const toy: Params = { ...job.toy, W: Float32Array.from(job.toy.W), b: Float32Array.from(job.toy.b) };
+    const r = await trainSaeGpu(engine.device, toy, job.inst, { kind: 'independent' }, job.cfg, job.label);
+    return { params: saeJson(r.params), finalLoss: r.finalLoss, resampled: r.resampled };
+  }
   if (job.kind === 'train') {
     try {
       const out = await engine.train(job.run);

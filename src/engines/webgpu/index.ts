@@ -16,7 +16,8 @@ export class WebGpuEngine implements Engine {
   /** "webgpu:<vendor>|<architecture>|<device>|<description>": floats may differ between adapters and drivers */
   readonly name: string;
 
-  constructor(private readonly device: GPUDevice, readonly adapter: AdapterInfo) {
+  /** the device, for GPU work beside training runs (the sparse autoencoder, sae.ts) */
+  constructor(readonly device: GPUDevice, readonly adapter: AdapterInfo) {
     this.name = `webgpu:${adapterKey(adapter)}`;
   }
 
