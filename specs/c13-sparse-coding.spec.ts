@@ -1,6 +1,8 @@
 // C13 — Sparse coding. (a) An L1 penalty on the hidden activations removes superposition, at a higher loss.
 // (b) Beyond the paper: a sparse autoencoder trained on a superposed toy's hidden activations (the pentagon,
-// 5 features in 2 dimensions) finds the true feature directions, and its L1 coefficient trades L0 for error.
+// 5 features in 2 dimensions) finds the true feature directions, and its L1 coefficient trades L0 for error;
+// on larger toys it recovers the features while k·ln(n/k) stays well below m (k active features per sample)
+// and loses them as it nears m, the compressed-sensing bound m = Ω(k log(n/k)).
 // The ReLU output model of C8 (n = 20, m = 5, importance 0.7^i, S = 0.99) trained without a penalty and
 // with λ·mean_b ‖h_b‖₁ added to its loss (λ = 0.01), same seeds; λ = 0.001 and 0.003 in between for the trend.
 // "Superposition" is read off the weights: features represented (‖W_i‖ > 0.5) beyond m, and features per
@@ -11,7 +13,7 @@
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { verdict } from '../src/claims/matchers.js';
-import { C13 } from '../src/claims/c13.js';
+import { C13, kappa } from '../src/claims/c13.js';
 import type { Params, TrainedInstance, TrainedRun } from '../src/types.js';
 import { recoveryCosines, saeStats, trainSae } from '../src/engines/native/sae.js';
 import { dimensionsPerFeature, featureNorms, interference } from '../src/metrics/features.js';
@@ -19,6 +21,7 @@ import { cosine } from '../src/claims/c5.js';
 import { mean } from '../src/stats/summary.js';
 import { kendallTrend } from '../src/stats/trend.js';
 import { normBars } from '../src/figures/norm-bars.js';
+import { recoveryPlot, type RecoveryPoint } from '../src/figures/recovery.js';
 
 /** two represented features share a dimension when |cos| exceeds this */
 const SHARED_COS = 0.9;
@@ -28,6 +31,12 @@ const LOSS_RATIO_MIN = 2;
 const TREND_Z_MIN = 3.09;
 /** (b) a represented feature counts as recovered when some decoder column is within acos(0.95) ≈ 18° of it */
 const RECOVERY_MIN = 0.95;
+/** C13.6: per toy seed, at κ = 0.58 at least this share of the represented features recovered … */
+const CS_RECOVERED_MIN = 0.8;
+/** … and at κ = 0.92, over the seeds, at most this share (most features lost) */
+const CS_FAILED_MAX = 0.5;
+/** C13.7: per seed, the 20-in-8 toy recovers at least this much more of its features than the 40-in-8 one at the same k */
+const CS_GAP_MIN = 0.5;
 
 const represented = (p: Params) => featureNorms(p).map((v, i) => [v, i] as const).filter(([v]) => v > 0.5).map(([, i]) => i);
 /** cos(W_i, W_j) of the represented pair with the largest |cos| (0 with fewer than two): −1 antipodal, +1 parallel */
@@ -55,6 +64,9 @@ defineClaim({
     penalised: C13.run(C13.lambda, C13.seeds),
     ...Object.fromEntries(C13.sweep.map((l) => [`l1=${l}`, C13.run(l, C13.sweepSeeds)])),
     toy: C13.sae.toyRun(),
+    csSmall: C13.cs.toyRun(C13.cs.sizes.small, C13.cs.smallSeeds),
+    csLarge: C13.cs.toyRun(C13.cs.sizes.large),
+    csCrowded: C13.cs.toyRun(C13.cs.sizes.crowded),
   }),
   prepare: (runs) => {
     const { toy } = runs;
@@ -72,7 +84,21 @@ defineClaim({
         return { l1, ...saeStats(sae.params, t.params, t.config, toy.config.data, 16_384, label(t, 'eval')), cos: recoveryCosines(sae.params, t.params, represented(t.params)) };
       }),
     }));
-    return { ...runs, saes, tradeoff };
+    // (b) compressed sensing: each toy's dictionary, SAEs at densities p (κ = k ln(n/k)/m)
+    const recovery = (run: TrainedRun, p: number) => run.instances.map((t) => {
+      const { n, m } = t.params;
+      const rep = represented(t.params);
+      const sae = trainSae(t.params, { ...t.config, sparsity: 1 - p }, run.config.data, C13.cs.sae(n, m), label(t, `cs/${n}in${m}/p=${p}`));
+      const cos = recoveryCosines(sae.params, t.params, rep);
+      return { seed: t.config.seed, toy: `${n} in ${m}`, kappa: kappa(n, m, p), rep: rep.length, share: cos.filter((c) => c >= RECOVERY_MIN).length / rep.length, meanCos: mean(cos) };
+    });
+    const { csSmall, csLarge, csCrowded } = runs;
+    const cs = {
+      small: { recover: recovery(csSmall, C13.cs.recoverP), fail: recovery(csSmall, C13.cs.failP) },
+      large: { recover: recovery(csLarge, C13.cs.recoverP), fail: recovery(csLarge, C13.cs.failP) },
+      sameK: { large: recovery(csLarge, C13.cs.k / C13.cs.sizes.large.n), crowded: recovery(csCrowded, C13.cs.k / C13.cs.sizes.crowded.n) },
+    };
+    return { ...runs, saes, tradeoff, cs };
   },
   checks: [
     {
@@ -140,14 +166,52 @@ defineClaim({
         expect(tradeoff.map((x) => verdict(x.seed, x.byL1.every((y, k) => k === 0 || (y.l0 < x.byL1[k - 1].l0 && y.mse > x.byL1[k - 1].mse)), x.byL1.map((y) => `L1 ${y.l1}: L0 ${y.l0.toFixed(3)}, MSE ${y.mse.toExponential(2)}`).join('; ')))).toHoldForMostSeeds();
       },
     },
+    {
+      id: 'C13.6',
+      title: `(beyond the paper) compressed sensing: an SAE recovers a toy's features while k·ln(n/k) ≤ 0.58 m (≥ ${CS_RECOVERED_MIN * 100}% of them, most seeds) and loses most of them at 0.92 m (≤ ${CS_FAILED_MAX * 100}% over the seeds), for 10 features in 4 dimensions and for 20 in 8`,
+      check: ({ cs }, record) => {
+        const row = (x: { seed: number; rep: number; share: number; meanCos: number }) => [x.seed, x.rep, r2(x.share), +x.meanCos.toFixed(3)];
+        for (const [name, size] of [['small', C13.cs.sizes.small], ['large', C13.cs.sizes.large]] as const) {
+          const { recover, fail } = cs[name];
+          record({
+            what: `${size.n} in ${size.m}, per toy seed: features represented, share recovered (cos ≥ ${RECOVERY_MIN}), mean best cosine; at p = ${C13.cs.recoverP} (κ = ${r2(recover[0].kappa)}) and p = ${C13.cs.failP} (κ = ${r2(fail[0].kappa)})`,
+            value: recover.map((x, k) => [...row(x), ...row(fail[k]).slice(2)]),
+            paper: '(not in the paper) compressed sensing: k-sparse codes in m dimensions are recoverable when m = Ω(k log(n/k))',
+            tolerance: `≥ ${CS_RECOVERED_MIN} at κ = ${r2(recover[0].kappa)} (most seeds); seed mean ≤ ${CS_FAILED_MAX} at κ = ${r2(fail[0].kappa)}`,
+          });
+        }
+        const verdicts = (['small', 'large'] as const).flatMap((name) => cs[name].recover.map((x) => verdict(x.seed, x.share >= CS_RECOVERED_MIN, `${x.toy}: ${(x.share * 100).toFixed(0)}% of ${x.rep} features recovered at κ = ${r2(x.kappa)}`)));
+        expect(verdicts).toHoldForMostSeeds();
+        for (const name of ['small', 'large'] as const) expect(mean(cs[name].fail.map((x) => x.share))).toBeAtMost(CS_FAILED_MAX);
+      },
+    },
+    {
+      id: 'C13.7',
+      title: `at the same k = ${C13.cs.k} active features and m = 8, twice the features (40 in 8: k·ln(n/k) = 0.87 m) recover ≥ ${CS_GAP_MIN * 100} points fewer than 20 in 8 (0.65 m), seed for seed (most seeds)`,
+      check: ({ cs }, record) => {
+        const { large, crowded } = cs.sameK;
+        record({
+          what: `k = ${C13.cs.k}, per toy seed: share recovered by the 20-in-8 toy's SAE (κ = ${r2(large[0].kappa)}) and by the 40-in-8 toy's (κ = ${r2(crowded[0].kappa)}), their mean best cosines`,
+          value: large.map((x, k) => [x.seed, r2(x.share), r2(crowded[k].share), +x.meanCos.toFixed(3), +crowded[k].meanCos.toFixed(3)]),
+          paper: '(not in the paper) the bound grows with n through log(n/k): at fixed k and m, more features are harder to recover',
+          tolerance: `share(20 in 8) − share(40 in 8) ≥ ${CS_GAP_MIN}`,
+        });
+        expect(large.map((x, k) => verdict(x.seed, x.share - crowded[k].share >= CS_GAP_MIN, `recovered ${(x.share * 100).toFixed(0)}% (20 in 8) against ${(crowded[k].share * 100).toFixed(0)}% (40 in 8)`))).toHoldForMostSeeds();
+      },
+    },
   ],
   figure: {
-    draw: ({ plain, penalised }) => {
+    draw: ({ plain, penalised, cs }) => {
       const panel = (name: string, r: TrainedRun) => {
         const t = r.instances[0];
         return { label: `${name}: ${represented(t.params).length} features represented`, norms: featureNorms(t.params), interference: interference(t.params) };
       };
-      return { spec: normBars([panel('no penalty', plain), panel(`L1 penalty λ = ${C13.lambda}`, penalised)], `C13: S = ${C13.S}, n = ${C13.n}, m = ${C13.m} (seed ${C13.seeds[0]})`) };
+      const points: RecoveryPoint[] = [...cs.small.recover, ...cs.small.fail, ...cs.large.recover, ...cs.large.fail, ...cs.sameK.large, ...cs.sameK.crowded]
+        .map(({ toy, seed, kappa: k, share }) => ({ toy, seed, kappa: +k.toFixed(4), share }));
+      return [
+        { spec: normBars([panel('no penalty', plain), panel(`L1 penalty λ = ${C13.lambda}`, penalised)], `C13: S = ${C13.S}, n = ${C13.n}, m = ${C13.m} (seed ${C13.seeds[0]})`) },
+        { spec: recoveryPlot(points, `C13: SAE recovery against κ (${C13.cs.smallSeeds.length} toy seeds of 10 in 4, ${C13.cs.seeds.length} of the others)`), golden: 'C13-recovery' },
+      ];
     },
   },
 });

@@ -59,4 +59,40 @@ export const C13 = {
       };
     },
   },
+
+  /** (b) where recovery fails: the compressed-sensing bound m = Ω(k log(n/k)), k = np active features per
+   *  sample, read as κ = k ln(n/k) / m. Toys trained like the pentagon's (p = 0.025, importance 1: every
+   *  feature represented); their dictionaries are kept and the SAEs see inputs of density p. */
+  cs: {
+    /** two toys with the same n/m (κ is then the same function of p) and one with twice the features of the second */
+    sizes: { small: { n: 10, m: 4 }, large: { n: 20, m: 8 }, crowded: { n: 40, m: 8 } },
+    /** toy seeds, each a verdict of C13.6 and C13.7 (pilot: 0 of 20 seeds failed either; docs/design/c13.md) … */
+    seeds: seedList(byTier({ default: seedsUpTo(8), paper: seedsUpTo(16) })),
+    /** … and of the small toy, whose seeds' mean share at κ = 0.92 C13.6 bounds: single seeds spread from 0 to
+     *  70%, and with 8 seeds that mean's margin (0.21 ± 0.053 on 20 sets) gave a 0.93% false-fail bound */
+    smallSeeds: seedList(byTier({ default: seedsUpTo(24), paper: seedsUpTo(32) })),
+    /** C13.6's densities: κ = 2.5 p ln(1/p) = 0.58 (p = 0.1) and 0.92 (p = 0.35, the most n/m = 2.5 allows) */
+    recoverP: 0.1,
+    failP: 0.35,
+    /** C13.7: k = 2.5 active features in 8 dimensions, over 20 features (p = 0.125) and over 40 (p = 0.0625) */
+    k: 2.5,
+    /** SAEs: 2n latents, L1 0.4/m (ARENA's 0.2 at m = 2: a latent pays for a feature of value x when
+     *  x²/m > λx, so λ must shrink as m grows; at λ = 0.2, 20-in-8 SAEs fired 0.1 latents per sample where 0.5
+     *  features were active), batch 256, 5,000 steps (pilot: as good as 1,024 × 10,000 at a tenth of the cost) */
+    sae(n: number, m: number): SaeConfig {
+      return { d: 2 * n, l1: 0.4 / m, steps: 5_000, batch: 256, lr: 1e-3, resampleEvery: 2_500 };
+    },
+    toyRun({ n, m }: { n: number; m: number }, seeds?: number[]): RunConfig {
+      return {
+        namespace: `C13/cs-toy/${n}in${m}`,
+        model: { kind: 'relu-output', n, m },
+        data: { kind: 'independent' },
+        train: { ...DEFAULT_TRAIN },
+        instances: (seeds ?? this.seeds).map((seed) => ({ sparsity: 0.975, importance: new Array(n).fill(1), seed })),
+      };
+    },
+  },
 };
+
+/** κ = k ln(n/k) / m for k = np active features: the compressed-sensing bound asks κ below a constant */
+export const kappa = (n: number, m: number, p: number) => (n * p * Math.log(1 / p)) / m;
