@@ -142,6 +142,30 @@ export interface TrainedSae {
   resampled: number;
 }
 
+/** The initial SAE (Kaiming-uniform-like): W_dec random unit columns drawn from `init`, W_enc its transpose, biases 0. */
+export function initialSae(d: number, m: number, init: Rng): SaeParams {
+  const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
+  normaliseDecoder(p);
+  p.Wenc.set(p.Wdec);
+  return p;
+}
+
+/** Resamples every latent that did not fire: a new random unit decoder column from `rng`, the same encoder row,
+ *  encoder bias 0. Returns how many were resampled. */
+export function resampleDead(p: SaeParams, fired: ArrayLike<number>, rng: Rng): number {
+  const { d, m } = p;
+  let count = 0;
+  for (let j = 0; j < d; j++) {
+    if (fired[j]) continue;
+    count++;
+    for (let k = 0; k < m; k++) p.Wdec[j * m + k] = rng.normal();
+    p.benc[j] = 0;
+  }
+  normaliseDecoder(p);
+  for (let j = 0; j < d; j++) if (!fired[j]) for (let k = 0; k < m; k++) p.Wenc[j * m + k] = p.Wdec[j * m + k];
+  return count;
+}
+
 /** Trains an SAE on the hidden activations of `toy` (inputs drawn as the toy was trained: `inst`, `data`). */
 export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cfg: SaeConfig, label: string): TrainedSae {
   const { m } = toy;
@@ -152,10 +176,7 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   const wasm = kernelKind() === 'wasm' ? new WasmSae(d, m, B) : undefined;
   const xb = wasm ? wasmBatch(B, toy.n) : allocBatch(B, toy.n);
   const H = wasm ? wasm.H : new Float64Array(B * m);
-  // Kaiming-uniform-like init: W_dec random unit columns, W_enc its transpose, biases 0
-  const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
-  normaliseDecoder(p);
-  p.Wenc.set(p.Wdec);
+  const p = initialSae(d, m, init);
   const g = zerosLike(p);
   const tensors = [p.Wenc, p.benc, p.Wdec, p.bdec];
   const grads = [g.Wenc, g.benc, g.Wdec, g.bdec];
@@ -181,14 +202,7 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
     });
     normaliseDecoder(p);
     if (cfg.resampleEvery && step % cfg.resampleEvery === 0 && step < cfg.steps) {
-      for (let j = 0; j < d; j++) {
-        if (fired[j]) continue;
-        resampled++;
-        for (let k = 0; k < m; k++) p.Wdec[j * m + k] = resample.normal();
-        p.benc[j] = 0;
-      }
-      normaliseDecoder(p);
-      for (let j = 0; j < d; j++) if (!fired[j]) for (let k = 0; k < m; k++) p.Wenc[j * m + k] = p.Wdec[j * m + k];
+      resampled += resampleDead(p, fired, resample);
       fired.fill(0);
     }
   }

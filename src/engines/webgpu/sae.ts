@@ -15,10 +15,11 @@ import { featureProbs } from '../../instance.js';
 import { MODEL_TRAITS } from '../../models.js';
 import { Rng } from '../../rng.js';
 import { hiddenBatchSparse } from '../../metrics/evaluate.js';
-import { normaliseDecoder, type SaeConfig, type SaeGrads, type SaeParams, type TrainedSae } from '../native/sae.js';
+import { initialSae, resampleDead, type SaeConfig, type SaeGrads, type SaeParams, type TrainedSae } from '../native/sae.js';
+import { readFloats } from './readback.js';
 import { UNIFORM_STRIDE, WG } from './layout.js';
 
-const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
+const COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
 const COMPUTE = 4;
 
 /** Steps per command buffer (their batches uploaded together). */
@@ -258,16 +259,8 @@ export class GpuSae {
     return { Wenc: f64(o.WENC, s.d * s.m), benc: f64(o.BENC, s.d), Wdec: f64(o.WDEC, s.d * s.m), bdec: f64(o.BDEC, s.m) };
   }
 
-  private async read(src: GPUBuffer, floats: number): Promise<Float32Array> {
-    const st = this.device.createBuffer({ size: Math.max(16, floats * 4), usage: MAP_READ | COPY_DST });
-    const enc = this.device.createCommandEncoder();
-    enc.copyBufferToBuffer(src, 0, st, 0, Math.max(16, floats * 4));
-    this.device.queue.submit([enc.finish()]);
-    await st.mapAsync(1);
-    const out = new Float32Array(st.getMappedRange().slice(0, floats * 4));
-    st.unmap();
-    st.destroy();
-    return out;
+  private read(src: GPUBuffer, floats: number): Promise<Float32Array> {
+    return readFloats(this.device, src, floats);
   }
 
   destroy(): void {
@@ -284,9 +277,7 @@ export async function trainSaeGpu(device: GPUDevice, toy: Params, inst: Instance
   const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(`${label}/data`));
   const xb = allocBatch(B, toy.n);
   const H = new Float64Array(B * m);
-  const p: SaeParams = { d, m, Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: Float64Array.from({ length: d * m }, () => init.uniform() * 2 - 1), bdec: new Float64Array(m) };
-  normaliseDecoder(p);
-  p.Wenc.set(p.Wdec);
+  const p = initialSae(d, m, init);
   const K = SAE_STEPS_PER_SUBMIT;
   const gpu = new GpuSae(device, d, m, B, K);
   const block = new Float32Array(K * B * m);
@@ -307,14 +298,7 @@ export async function trainSaeGpu(device: GPUDevice, toy: Params, inst: Instance
       if (R && t0 % R === 0 && t0 < cfg.steps) {
         const fired = await gpu.fired();
         const q = await gpu.download();
-        for (let j = 0; j < d; j++) {
-          if (fired[j]) continue;
-          resampled++;
-          for (let k = 0; k < m; k++) q.Wdec[j * m + k] = resample.normal();
-          q.benc[j] = 0;
-        }
-        normaliseDecoder(q);
-        for (let j = 0; j < d; j++) if (!fired[j]) for (let k = 0; k < m; k++) q.Wenc[j * m + k] = q.Wdec[j * m + k];
+        resampled += resampleDead(q, fired, resample);
         gpu.upload(q);
         gpu.clearFired();
       }

@@ -8,6 +8,7 @@ import { TrainingDivergedError } from '../../instance.js';
 import { assertFiniteParams, LossLog, setupInstance } from '../shared.js';
 import { shapeOf, tables, UNIFORM_STRIDE, WG, type Shape } from './layout.js';
 import { forwardGrid, forwardKernel, lossKernel, updateKernel, type KernelOptions } from './wgsl.js';
+import { readFloats } from './readback.js';
 
 // GPUBufferUsage / GPUMapMode / GPUShaderStage values (the spec's numbers; the globals are not installed).
 const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
@@ -114,16 +115,8 @@ export class GpuGroup {
     return this.device.createBuffer({ size: Math.max(16, floats * 4), usage: MAP_READ | COPY_DST });
   }
 
-  private async readBack(src: GPUBuffer, floats: number): Promise<Float32Array> {
-    const st = this.staging(floats);
-    const enc = this.device.createCommandEncoder();
-    enc.copyBufferToBuffer(src, 0, st, 0, floats * 4);
-    this.device.queue.submit([enc.finish()]);
-    await st.mapAsync(1);
-    const out = new Float32Array(st.getMappedRange().slice(0, floats * 4));
-    st.unmap();
-    st.destroy();
-    return out;
+  private readBack(src: GPUBuffer, floats: number): Promise<Float32Array> {
+    return readFloats(this.device, src, floats);
   }
 
   /** Trains all steps; `onSteps(done)` after each block. Throws TrainingDivergedError at the first non-finite loss. */
