@@ -43,6 +43,7 @@ function rowFn(d: number, m: number, L: SaeLayout) {
   for (let k = 0; k < m; k++) f.local(`s${k}`, V128); // hc_k, later r_k, splatted
   for (let kv = 0; kv < KV; kv++) f.local(`q${kv}`, V128); // per pair of k: an accumulator, then c r
   for (let kv = 0; kv < KV; kv++) f.local(`hc${kv}`, V128);
+  for (let kv = 0; kv < KV; kv++) f.local(`g${kv}`, V128); // b_dec's gradient while the row adds to it
   // the pair kv of the row (its pad lane 0 when m is odd: the double past the row is not read)
   const hPair = (kv: number): Code => (2 * kv + 1 < m ? [...f.get('h'), ...op.v128Load(16 * kv)] : [...f.get('h'), ...op.load64Zero(16 * kv)]);
   const v = (base: number, idx: number): Code => [...c32(0), ...op.v128Load(base + 16 * idx)];
@@ -65,11 +66,12 @@ function rowFn(d: number, m: number, L: SaeLayout) {
       ...f.get('o'), ...op.v128Load(at.benc), ...f.set('acc'),
       ...each(range(m), (k) => [...f.get('acc'), ...f.get('o'), ...op.v128Load(at.WencT + 8 * dp * k), ...f.get(`s${k}`), ...mul, ...add, ...f.set('acc')]),
       ...f.get('o'), ...f.get('acc'), ...op.v128Store(at.a),
-      ...f.get('o'), ...op.v128Zero, ...f.get('acc'), ...op.f64x2Pmax, ...op.v128Store(at.z),
+      ...f.get('o'), ...op.v128Zero, ...f.get('acc'), ...op.f64x2Pmax, ...f.tee('vz'), ...op.v128Store(at.z),
+      // Σ_j z_j in j order (a pad latent's z is +0: adding it changes no sum of non-negative terms)
+      ...f.get('l1sum'), ...f.get('vz'), ...op.f64x2ExtractLane(0), ...op.f64Add, ...f.get('vz'), ...op.f64x2ExtractLane(1), ...op.f64Add, ...f.set('l1sum'),
     ]),
-    // Σ_j z_j in j order; latents with a > 0 fired
+    // latents with a > 0 fired
     ...overLatents([
-      ...f.get('l1sum'), ...jScalar(at.z), ...op.f64Add, ...f.set('l1sum'),
       ...op.f64(0), ...jScalar(at.a), ...op.f64Lt, ...op.if, ...f.get('j'), ...c32(2), ...op.i32Shl, ...c32(1), ...op.i32Store(at.fired), ...op.end,
     ]),
     // r = (b_dec + Σ_j W_dec_j z_j) − h (j increasing; lanes over k)
@@ -87,7 +89,7 @@ function rowFn(d: number, m: number, L: SaeLayout) {
     ...f.get('w'), ...f.get('l1'), ...op.f64Mul, ...f.get('B'), ...op.f64Div, ...f.tee('cl'), ...op.f64x2Splat, ...f.set('vcl'),
     ...each(range(KV), (kv) => [
       ...f.get('vc'), ...v(at.r, kv), ...mul, ...f.set(`q${kv}`),
-      ...store(at.gbdec, kv, [...v(at.gbdec, kv), ...f.get(`q${kv}`), ...add]),
+      ...v(at.gbdec, kv), ...f.get(`q${kv}`), ...add, ...f.set(`g${kv}`),
     ]),
     // dz_j = a_j > 0 ? Σ_k (W_dec_jk c) r_k + wl1/B : 0, from v = 0 (k increasing; lanes over j)
     ...overPairs([
@@ -108,10 +110,11 @@ function rowFn(d: number, m: number, L: SaeLayout) {
       ...f.get('dzj'), ...op.f64x2Splat, ...f.set('acc'),
       ...each(range(KV), (kv) => [
         ...f.get('om'), ...f.get('om'), ...op.v128Load(at.gWenc + 16 * kv), ...f.get('acc'), ...f.get(`hc${kv}`), ...mul, ...add, ...op.v128Store(at.gWenc + 16 * kv),
-        ...store(at.gbdec, kv, [...v(at.gbdec, kv), ...f.get('acc'), ...f.get('om'), ...op.v128Load(at.Wenc + 16 * kv), ...mul, ...sub]),
+        ...f.get(`g${kv}`), ...f.get('acc'), ...f.get('om'), ...op.v128Load(at.Wenc + 16 * kv), ...mul, ...sub, ...f.set(`g${kv}`),
       ]),
       ...op.end,
     ]),
+    ...each(range(KV), (kv) => store(at.gbdec, kv, f.get(`g${kv}`))),
     // w (rec/m + l1 Σz)
     ...f.get('w'), ...f.get('rec'), ...op.f64(m), ...op.f64Div, ...f.get('l1'), ...f.get('l1sum'), ...op.f64Mul, ...op.f64Add, ...op.f64Mul,
   ]);
