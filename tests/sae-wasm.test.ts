@@ -1,11 +1,14 @@
 // The WebAssembly sparse autoencoder (src/engines/native/wasm-sae.ts) gives sae.ts's reference bits: the loss,
 // every gradient and the fired latents, on random shapes (odd d and m: pad lanes), rows of zeros and of −0,
-// λ = 0, and extreme values; and trainSae trains the same SAE with either kernel.
+// λ = 0, and extreme values; its hidden pass gives hiddenBatchSparse's bits; and trainSae trains the same SAE
+// with either kernel.
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { saeLoss, trainSae, type SaeGrads, type SaeParams } from '../src/engines/native/sae.js';
 import { WasmSae } from '../src/engines/native/wasm-sae.js';
 import { Rng } from '../src/rng.js';
+import { allocBatch, makeSampler } from '../src/data.js';
+import { hiddenBatchSparse } from '../src/metrics/evaluate.js';
 import type { Params } from '../src/types.js';
 
 const grads = (d: number, m: number): SaeGrads => ({ Wenc: new Float64Array(d * m), benc: new Float64Array(d), Wdec: new Float64Array(d * m), bdec: new Float64Array(m) });
@@ -34,6 +37,25 @@ describe('WasmSae', () => {
         for (const name of ['Wenc', 'benc', 'Wdec', 'bdec'] as const) expect(bits(gw[name]), name).toEqual(bits(g[name]));
         expect([...w.fired]).toEqual([...fired]);
       }), { numRuns: 300 });
+  });
+
+  it('hidden() gives hiddenBatchSparse\'s bits on the batch its sampler draws (every kind, odd m, sparse and dense)', () => {
+    for (const kind of ['linear', 'relu-output', 'relu-hidden', 'abs'] as const) {
+      for (const S of [0, 0.6, 0.97]) {
+        const [n, m, B] = [7, 3, 50];
+        const rng = new Rng(`sae-wasm-hidden-${kind}`);
+        const toy: Params = { kind, n, m, W: Float32Array.from({ length: n * m }, () => rng.uniform() * 2 - 1), b: new Float32Array(n) };
+        const w = new WasmSae(4, m, B, n);
+        const js = allocBatch(B, n);
+        const draw = (batch: typeof js) => makeSampler(n, new Array(n).fill(1 - S), { kind: 'independent' }, kind === 'abs', new Rng(`sae-wasm-hidden-data-${S}`)).fill(batch);
+        draw(w.batch);
+        draw(js);
+        w.hidden(toy);
+        const H = new Float64Array(B * m);
+        hiddenBatchSparse(toy, js, H);
+        expect(bits(w.H), `${kind} S=${S}`).toEqual(bits(H));
+      }
+    }
   });
 
   it('a planted difference is seen: one bit of one weight changes the gradients', () => {

@@ -14,7 +14,6 @@ import { Rng } from '../../rng.js';
 import { hiddenBatch, hiddenBatchSparse } from '../../metrics/evaluate.js';
 import { kernelKind } from './train-instance.js';
 import { WasmSae } from './wasm-sae.js';
-import { wasmBatch } from './wasm-stepper.js';
 
 export interface SaeConfig {
   /** latents (dictionary size) */
@@ -173,8 +172,8 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   const init = new Rng(`${label}/init`);
   const resample = new Rng(`${label}/resample`);
   const sampler = makeSampler(toy.n, featureProbs(inst, toy.n), data, MODEL_TRAITS[toy.kind].absTarget, new Rng(`${label}/data`));
-  const wasm = kernelKind() === 'wasm' ? new WasmSae(d, m, B) : undefined;
-  const xb = wasm ? wasmBatch(B, toy.n) : allocBatch(B, toy.n);
+  const wasm = kernelKind() === 'wasm' ? new WasmSae(d, m, B, toy.n) : undefined;
+  const xb = wasm ? wasm.batch : allocBatch(B, toy.n);
   const H = wasm ? wasm.H : new Float64Array(B * m);
   const p = initialSae(d, m, init);
   const g = zerosLike(p);
@@ -188,7 +187,8 @@ export function trainSae(toy: Params, inst: InstanceConfig, data: DataConfig, cf
   let resampled = 0;
   for (let step = 1; step <= cfg.steps; step++) {
     sampler.fill(xb);
-    hiddenBatchSparse(toy, xb, H);
+    if (wasm) wasm.hidden(toy);
+    else hiddenBatchSparse(toy, xb, H);
     loss = wasm ? wasm.loss(p, cfg.l1, g) : saeLoss(p, H, B, cfg.l1, g, fired);
     const c1 = 1 - b1 ** step;
     const c2 = 1 - b2 ** step;

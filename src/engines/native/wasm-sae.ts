@@ -10,14 +10,20 @@
 import { F64, I32, op, V128, type Code } from './wasm-asm.js';
 import { Frame, inc, whileLt } from './wasm-frame.js';
 import { c32, each, fn, place, range } from './wasm-gen.js';
-import { compileOnce } from './wasm-stepper.js';
+import { compileOnce, GAP_SLOTS } from './wasm-stepper.js';
+import { gapTableBytes, WasmColumns } from './wasm-data.js';
 import type { SaeGrads, SaeParams } from './sae.js';
+import type { Batch } from '../../data.js';
+import type { Params } from '../../types.js';
+import { MODEL_TRAITS } from '../../models.js';
 
 interface SaeLayout { mp: number; dp: number; size: number; at: Record<string, number> }
 
-function layout(d: number, m: number, B: number): SaeLayout {
+function layout(d: number, m: number, B: number, n: number): SaeLayout {
   const mp = 2 * Math.ceil(m / 2), dp = 2 * Math.ceil(d / 2);
   const { at, size } = place([
+    // the toy's batch (CSC lists and the dense copy the sampler writes) and its weights W (n × m float32)
+    ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['W', 4 * n * m + 16],
     // H: rows of m doubles as hiddenBatch writes them; a row's last pair may read one double past its end
     ['H', 8 * B * m + 16], ['zero', 8 * mp], ['isZero', 4 * B], ['fired', 4 * d],
     ['Wenc', 8 * d * mp], ['WencT', 8 * m * dp], ['benc', 8 * dp], ['Wdec', 8 * d * mp], ['WdecT', 8 * m * dp], ['bdec', 8 * mp],
@@ -156,6 +162,42 @@ function lossFn(m: number, B: number, L: SaeLayout) {
   ]);
 }
 
+/** hidden(relu): H = the toy's hidden activations of the batch, from its column lists: hiddenBatchSparse's
+ *  order (features in increasing i, each product W_ik·v in float64) and so its bits. */
+function hiddenFn(n: number, m: number, B: number, L: SaeLayout) {
+  const { at } = L;
+  const f = new Frame();
+  f.param('relu', I32);
+  for (const l of ['i', 'q', 'qe', 'o', 'w']) f.local(l, I32);
+  f.local('v', F64);
+  const term = (k: number): Code => [
+    ...f.get('o'), ...f.get('o'), ...op.f64Load(at.H + 8 * k), ...f.get('w'), ...op.f32Load(at.W + 4 * k), ...op.f64Promote, ...f.get('v'), ...op.f64Mul, ...op.f64Add, ...op.f64Store(at.H + 8 * k),
+  ];
+  return fn(f, [
+    ...whileLt(f, 'q', c32(8 * B * m), [...f.get('q'), ...op.f64(0), ...op.f64Store(at.H), ...inc(f, 'q', 8)]),
+    ...whileLt(f, 'i', c32(n), [
+      ...f.get('i'), ...c32(2), ...op.i32Shl, ...f.tee('q'), ...op.i32Load(at.colPtr + 4), ...f.set('qe'),
+      ...f.get('q'), ...op.i32Load(at.colPtr), ...f.set('q'),
+      ...f.get('i'), ...c32(4 * m), ...op.i32Mul, ...f.set('w'),
+      ...whileLt(f, 'q', f.get('qe'), [
+        ...f.get('q'), ...c32(2), ...op.i32Shl, ...f.tee('o'), ...op.f32Load(at.vals), ...op.f64Promote, ...f.set('v'),
+        ...f.get('o'), ...op.i32Load(at.rows), ...c32(8 * m), ...op.i32Mul, ...f.set('o'),
+        ...each(range(m), term),
+        ...inc(f, 'q', 1),
+      ]),
+      ...inc(f, 'i', 1),
+    ]),
+    // ReLU where the toy has one: h < 0 ? 0 : h (NaN and −0 stay, as the reference's `if (h < 0) h = 0`)
+    ...f.get('relu'), ...op.if,
+    ...c32(0), ...f.set('q'),
+    ...whileLt(f, 'q', c32(8 * B * m), [
+      ...f.get('q'), ...op.f64(0), ...f.get('q'), ...op.f64Load(at.H), ...f.get('q'), ...op.f64Load(at.H), ...op.f64(0), ...op.f64Lt, ...op.select, ...op.f64Store(at.H),
+      ...inc(f, 'q', 8),
+    ]),
+    ...op.end,
+  ]);
+}
+
 /** saeLoss with gradients (and fired latents) for a batch of B activation vectors, in WebAssembly. */
 export class WasmSae {
   /** the batch: B rows of m doubles (hiddenBatch writes here) */
@@ -166,17 +208,39 @@ export class WasmSae {
   private readonly L: SaeLayout;
   private readonly lossExport: (l1: number) => number;
 
-  constructor(readonly d: number, readonly m: number, readonly B: number) {
-    const L = (this.L = layout(d, m, B));
-    const mod = compileOnce(`sae/${d}/${m}/${B}`, () => [
+  /** the toy's batch (n features a sample), written by the WebAssembly sampler; hidden() reads it */
+  readonly batch: Batch;
+  private readonly hiddenExport: (relu: number) => void;
+  private readonly W: Float32Array;
+
+  /** `n`: the toy's features, for `batch` and hidden() (0: H is filled by the caller) */
+  constructor(readonly d: number, readonly m: number, readonly B: number, readonly n = 0) {
+    const L = (this.L = layout(d, m, B, n));
+    const mod = compileOnce(`sae/${d}/${m}/${B}/${n}`, () => [
       { name: 'row', results: [F64], ...rowFn(d, m, L) },
       { name: 'loss', results: [F64], ...lossFn(m, B, L) },
+      { name: 'hidden', results: [], ...hiddenFn(n, m, B, L) },
     ]);
-    const memory = new WebAssembly.Memory({ initial: Math.ceil(L.size / 65536) });
-    this.lossExport = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports.loss as (l1: number) => number;
-    this.f64 = new Float64Array(memory.buffer);
-    this.H = new Float64Array(memory.buffer, L.at.H, B * m);
-    this.fired = new Int32Array(memory.buffer, L.at.fired, d);
+    const { at } = L;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((L.size + GAP_SLOTS * gapTableBytes(B)) / 65536) });
+    const exports = new WebAssembly.Instance(mod, { env: { mem: memory } }).exports;
+    this.lossExport = exports.loss as (l1: number) => number;
+    this.hiddenExport = exports.hidden as (relu: number) => void;
+    const buf = memory.buffer;
+    this.f64 = new Float64Array(buf);
+    this.H = new Float64Array(buf, at.H, B * m);
+    this.fired = new Int32Array(buf, at.fired, d);
+    this.W = new Float32Array(buf, at.W, n * m);
+    this.batch = {
+      B, n, x: new Float32Array(buf, at.x, B * n), colPtr: new Int32Array(buf, at.colPtr, n + 1), rows: new Int32Array(buf, at.rows, B * n), vals: new Float32Array(buf, at.vals, B * n),
+      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: L.size, slots: GAP_SLOTS, B }),
+    };
+  }
+
+  /** H = the toy's hidden activations of `batch` (hiddenBatchSparse's bits). */
+  hidden(toy: Params): void {
+    this.W.set(toy.W);
+    this.hiddenExport(MODEL_TRAITS[toy.kind].hiddenRelu ? 1 : 0);
   }
 
   /** saeLoss(p, H, B, l1, g) on this.H: the loss, g overwritten with the gradients; fired latents marked. */

@@ -6,10 +6,9 @@ import type { ModelTraits } from '../../models.js';
 import type { Grads } from './kernel.js';
 import { op, V128, wasmModule, type FuncDef } from './wasm-asm.js';
 import { gapTableBytes, WasmColumns } from './wasm-data.js';
-import { place } from './wasm-gen.js';
 
 /** Probabilities per stepper whose geometric gaps come from tables (more fall back to computing them). */
-const GAP_SLOTS = 4;
+export const GAP_SLOTS = 4;
 
 // Compile our modules with the optimising compiler up front: with tiering, a kernel that runs once per
 // step can stay on the baseline compiler's code for many steps (no on-stack replacement in WebAssembly).
@@ -48,17 +47,6 @@ export function stepperMemory(t: ModelTraits, n: number, m: number, B: number, a
   };
   const grads: Grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
   return { memory, buf, batch, grads };
-}
-
-/** A batch alone in its own memory, its independent columns written by the WebAssembly sampler (same draws). */
-export function wasmBatch(B: number, n: number): Batch {
-  const { at, size } = place([['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n]]);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((size + GAP_SLOTS * gapTableBytes(B)) / 65536) });
-  const buf = memory.buffer;
-  return {
-    B, n, x: new Float32Array(buf, at.x, B * n), colPtr: new Int32Array(buf, at.colPtr, n + 1), rows: new Int32Array(buf, at.rows, B * n), vals: new Float32Array(buf, at.vals, B * n),
-    columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: size, slots: GAP_SLOTS, B }),
-  };
 }
 
 /** `time(k, g)` runs g and adds its milliseconds into ms[k] (the steppers' runTimed) */
