@@ -1,6 +1,7 @@
 // WebAssembly SIMD version of sae.ts's saeLoss with gradients, bit-identical to it (tests/sae-wasm.test.ts):
 // float64 arithmetic in f64x2 lanes, every element's operations in the reference's order (no FMA). One module
-// per (d, m, B), every address a constant, every loop over latents (j) and dimensions (k) unrolled:
+// per (d, m, B, n), every address a constant, loops over dimensions (k) unrolled, over latents (j) at run time:
+//  hidden   the toy's activations H of the batch (drawn into this module's memory) from its column lists;
 //  loss     zeroes the gradients, marks the rows of exact zeros, then runs `row` on one shared zero row
 //           (weighted by their count) and on every other row in order; returns the mean loss;
 //  row      one activation vector: hc = h − b_dec; a = W_enc hc + b_enc (lanes over j, k increasing);
@@ -10,8 +11,8 @@
 import { F64, I32, op, V128, type Code } from './wasm-asm.js';
 import { Frame, inc, whileLt } from './wasm-frame.js';
 import { c32, each, fn, place, range } from './wasm-gen.js';
-import { compileOnce, GAP_SLOTS } from './wasm-stepper.js';
-import { gapTableBytes, WasmColumns } from './wasm-data.js';
+import { compileOnce, GAP_SLOTS, memoryBatch } from './wasm-stepper.js';
+import { gapTableBytes } from './wasm-data.js';
 import type { SaeGrads, SaeParams } from './sae.js';
 import type { Batch } from '../../data.js';
 import type { Params } from '../../types.js';
@@ -24,11 +25,11 @@ function layout(d: number, m: number, B: number, n: number): SaeLayout {
   const { at, size } = place([
     // the toy's batch (CSC lists and the dense copy the sampler writes) and its weights W (n × m float32)
     ['state', 16], ['x', 4 * B * n + 16], ['colPtr', 4 * (n + 1)], ['rows', 4 * B * n], ['vals', 4 * B * n], ['W', 4 * n * m + 16],
-    // H: rows of m doubles as hiddenBatch writes them; a row's last pair may read one double past its end
+    // H: rows of m doubles as hiddenBatchSparse writes them; a row's last pair may read one double past its end
     ['H', 8 * B * m + 16], ['zero', 8 * mp], ['isZero', 4 * B], ['fired', 4 * d],
     ['Wenc', 8 * d * mp], ['WencT', 8 * m * dp], ['benc', 8 * dp], ['Wdec', 8 * d * mp], ['WdecT', 8 * m * dp], ['bdec', 8 * mp],
     ['gWenc', 8 * d * mp], ['gbenc', 8 * dp], ['gWdec', 8 * d * mp], ['gbdec', 8 * mp],
-    ['hc', 8 * mp], ['a', 8 * dp], ['z', 8 * dp], ['r', 8 * mp], ['cr', 8 * mp], ['dz', 8 * dp],
+    ['hc', 8 * mp], ['a', 8 * dp], ['z', 8 * dp], ['r', 8 * mp], ['dz', 8 * dp],
   ]);
   return { mp, dp, size, at };
 }
@@ -44,7 +45,7 @@ function rowFn(d: number, m: number, L: SaeLayout) {
   f.param('h', I32);
   for (const p of ['w', 'l1', 'B']) f.param(p, F64);
   for (const l of ['j', 'o', 'om']) f.local(l, I32);
-  for (const l of ['l1sum', 'rec', 'c', 'cl', 'dzj', 'rk']) f.local(l, F64);
+  for (const l of ['l1sum', 'rec', 'dzj', 'rk']) f.local(l, F64);
   for (const l of ['acc', 'vc', 'vcl', 'vz']) f.local(l, V128);
   for (let k = 0; k < m; k++) f.local(`s${k}`, V128); // hc_k, later r_k, splatted
   for (let kv = 0; kv < KV; kv++) f.local(`q${kv}`, V128); // per pair of k: an accumulator, then c r
@@ -65,7 +66,7 @@ function rowFn(d: number, m: number, L: SaeLayout) {
   const jScalar = (base: number): Code => [...f.get('j'), ...c32(3), ...op.i32Shl, ...op.f64Load(base)];
   return fn(f, [
     // hc = h − b_dec
-    ...each(range(KV), (kv) => [...hPair(kv), ...v(at.bdec, kv), ...op.f64x2Sub, ...f.tee(`hc${kv}`), ...store(at.hc, kv, f.get(`hc${kv}`)), ...op.drop]),
+    ...each(range(KV), (kv) => [...hPair(kv), ...v(at.bdec, kv), ...op.f64x2Sub, ...f.set(`hc${kv}`), ...store(at.hc, kv, f.get(`hc${kv}`))]),
     ...each(range(m), (k) => [...splat(at.hc, k), ...f.set(`s${k}`)]),
     // a_j = b_enc_j + Σ_k W_enc_jk hc_k (k increasing; lanes over j); z = ReLU(a): 0 < a ? a : 0
     ...overPairs([
@@ -91,8 +92,8 @@ function rowFn(d: number, m: number, L: SaeLayout) {
     ...each(range(m), (k) => [...scalar(at.r, k), ...f.tee('rk'), ...f.get('rk'), ...op.f64Mul, ...f.get('rec'), ...op.f64Add, ...f.set('rec')]),
     ...each(range(m), (k) => [...splat(at.r, k), ...f.set(`s${k}`)]),
     // dL/dĥ = c r per copy of the row, c = 2w/(mB); b_dec's gradient gets c r first
-    ...f.get('w'), ...f.get('w'), ...op.f64Add, ...op.f64(m), ...f.get('B'), ...op.f64Mul, ...op.f64Div, ...f.tee('c'), ...op.f64x2Splat, ...f.set('vc'),
-    ...f.get('w'), ...f.get('l1'), ...op.f64Mul, ...f.get('B'), ...op.f64Div, ...f.tee('cl'), ...op.f64x2Splat, ...f.set('vcl'),
+    ...f.get('w'), ...f.get('w'), ...op.f64Add, ...op.f64(m), ...f.get('B'), ...op.f64Mul, ...op.f64Div, ...op.f64x2Splat, ...f.set('vc'),
+    ...f.get('w'), ...f.get('l1'), ...op.f64Mul, ...f.get('B'), ...op.f64Div, ...op.f64x2Splat, ...f.set('vcl'),
     ...each(range(KV), (kv) => [
       ...f.get('vc'), ...v(at.r, kv), ...mul, ...f.set(`q${kv}`),
       ...v(at.gbdec, kv), ...f.get(`q${kv}`), ...add, ...f.set(`g${kv}`),
@@ -200,7 +201,7 @@ function hiddenFn(n: number, m: number, B: number, L: SaeLayout) {
 
 /** saeLoss with gradients (and fired latents) for a batch of B activation vectors, in WebAssembly. */
 export class WasmSae {
-  /** the batch: B rows of m doubles (hiddenBatch writes here) */
+  /** the activations: B rows of m doubles (hidden() writes them, or the caller when n = 0) */
   readonly H: Float64Array;
   /** fired[j] = 1 once latent j was active on a row of some call since the caller last zeroed it */
   readonly fired: Int32Array;
@@ -231,10 +232,7 @@ export class WasmSae {
     this.H = new Float64Array(buf, at.H, B * m);
     this.fired = new Int32Array(buf, at.fired, d);
     this.W = new Float32Array(buf, at.W, n * m);
-    this.batch = {
-      B, n, x: new Float32Array(buf, at.x, B * n), colPtr: new Int32Array(buf, at.colPtr, n + 1), rows: new Int32Array(buf, at.rows, B * n), vals: new Float32Array(buf, at.vals, B * n),
-      columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: L.size, slots: GAP_SLOTS, B }),
-    };
+    this.batch = memoryBatch(memory, at, B, n, L.size);
   }
 
   /** H = the toy's hidden activations of `batch` (hiddenBatchSparse's bits). */

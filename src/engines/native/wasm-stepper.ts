@@ -40,13 +40,19 @@ export function stepperMemory(t: ModelTraits, n: number, m: number, B: number, a
   const memory = new WebAssembly.Memory({ initial: Math.ceil((gapsAt + GAP_SLOTS * gapTableBytes(B)) / 65536) });
   const buf = memory.buffer;
   const f32 = (name: string, len: number) => new Float32Array(buf, at[name], len);
-  const i32 = (name: string, len: number) => new Int32Array(buf, at[name], len);
-  const batch: Batch = {
-    B, n, x: f32('x', B * n), colPtr: i32('colPtr', n + 1), rows: i32('rows', B * n), vals: f32('vals', B * n),
-    columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: gapsAt, slots: GAP_SLOTS, B }),
-  };
+  const batch = memoryBatch(memory, at, B, n, gapsAt);
   const grads: Grads = { gW: f32('gW', n * m), gW2: t.tied ? undefined : f32('gW2', n * m), gb: f32('gb', n) };
   return { memory, buf, batch, grads };
+}
+
+/** A batch whose arrays live in `memory` (at the layout's state, x, colPtr, rows, vals), its independent columns
+ *  written by the WebAssembly sampler, whose gap tables take GAP_SLOTS × gapTableBytes(B) bytes from `gapsAt`. */
+export function memoryBatch(memory: WebAssembly.Memory, at: Record<string, number>, B: number, n: number, gapsAt: number): Batch {
+  const buf = memory.buffer;
+  return {
+    B, n, x: new Float32Array(buf, at.x, B * n), colPtr: new Int32Array(buf, at.colPtr, n + 1), rows: new Int32Array(buf, at.rows, B * n), vals: new Float32Array(buf, at.vals, B * n),
+    columns: new WasmColumns(memory, { state: at.state, x: at.x, rows: at.rows, vals: at.vals }, { at: gapsAt, slots: GAP_SLOTS, B }),
+  };
 }
 
 /** `time(k, g)` runs g and adds its milliseconds into ms[k] (the steppers' runTimed) */

@@ -17,10 +17,10 @@ import { Rng } from '../../rng.js';
 import { hiddenBatchSparse } from '../../metrics/evaluate.js';
 import { initialSae, resampleDead, type SaeConfig, type SaeGrads, type SaeParams, type TrainedSae } from '../native/sae.js';
 import { readFloats } from './readback.js';
+import { computeStep, type Access } from './pipeline.js';
 import { UNIFORM_STRIDE, WG } from './layout.js';
 
 const COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
-const COMPUTE = 4;
 
 /** Steps per command buffer (their batches uploaded together). */
 export const SAE_STEPS_PER_SUBMIT = 64;
@@ -174,17 +174,7 @@ export class GpuSae {
       UNI: device.createBuffer({ size: K * UNIFORM_STRIDE, usage: UNIFORM | COPY_DST }),
     };
     const b = this.buf;
-    const make = (code: string, bufs: [GPUBuffer, 'read' | 'rw'][], threads: number) => {
-      const bgl = device.createBindGroupLayout({
-        entries: [
-          { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 32 } },
-          ...bufs.map(([, kind], j) => ({ binding: j + 1, visibility: COMPUTE, buffer: { type: kind === 'read' ? 'read-only-storage' as const : 'storage' as const } })),
-        ],
-      });
-      const pipe = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [bgl] }), compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-      const group = device.createBindGroup({ layout: bgl, entries: [{ binding: 0, resource: { buffer: b.UNI, size: 32 } }, ...bufs.map(([buffer], j) => ({ binding: j + 1, resource: { buffer } }))] });
-      return { pipe, group, groups: Math.ceil(threads / WG) };
-    };
+    const make = (code: string, bufs: [GPUBuffer, Access][], threads: number) => ({ ...computeStep(device, code, b.UNI, 32, bufs), groups: Math.ceil(threads / WG) });
     this.steps = [
       make(rowKernel(s), [[b.P, 'read'], [b.H, 'read'], [b.Z, 'rw'], [b.DZ, 'rw'], [b.HC, 'rw'], [b.CR, 'rw'], [b.BD, 'rw'], [b.LB, 'rw']], B),
       make(updateKernel(s, gradOut), [[b.P, 'rw'], [b.Z, 'read'], [b.DZ, 'read'], [b.HC, 'read'], [b.CR, 'read'], [b.BD, 'read'], [b.MOM, 'rw'], [b.FIRED, 'rw'], [b.GOUT, 'rw']], o.SIZE),

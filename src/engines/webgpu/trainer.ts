@@ -9,10 +9,10 @@ import { assertFiniteParams, LossLog, setupInstance } from '../shared.js';
 import { shapeOf, tables, UNIFORM_STRIDE, WG, type Shape } from './layout.js';
 import { forwardGrid, forwardKernel, lossKernel, updateKernel, type KernelOptions } from './wgsl.js';
 import { readFloats } from './readback.js';
+import { computeStep, type Access } from './pipeline.js';
 
 // GPUBufferUsage / GPUMapMode / GPUShaderStage values (the spec's numbers; the globals are not installed).
 const MAP_READ = 1, COPY_SRC = 4, COPY_DST = 8, UNIFORM = 64, STORAGE = 128;
-const COMPUTE = 4;
 
 /** Steps per command buffer (and per loss read-back). */
 export const STEPS_PER_SUBMIT = 256;
@@ -44,18 +44,7 @@ export class GpuGroup {
     device.queue.writeBuffer(this.buf.ITAB, 0, itab as Uint32Array<ArrayBuffer>);
     // MOM starts at zero: WebGPU zero-initialises new buffers.
 
-    const layout = (kinds: ('read' | 'rw')[]) => device.createBindGroupLayout({
-      entries: [
-        { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 48 } },
-        ...kinds.map((k, j) => ({ binding: j + 1, visibility: COMPUTE, buffer: { type: k === 'read' ? 'read-only-storage' as const : 'storage' as const } })),
-      ],
-    });
-    const make = (code: string, kinds: ('read' | 'rw')[], bufs: GPUBuffer[]) => {
-      const bgl = layout(kinds);
-      const pipe = device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts: [bgl] }), compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
-      const group = device.createBindGroup({ layout: bgl, entries: [{ binding: 0, resource: { buffer: this.buf.UNI, size: 48 } }, ...bufs.map((buffer, j) => ({ binding: j + 1, resource: { buffer } }))] });
-      return { pipe, group };
-    };
+    const make = (code: string, kinds: Access[], bufs: GPUBuffer[]) => computeStep(device, code, this.buf.UNI, 48, bufs.map((buffer, j) => [buffer, kinds[j]]));
     const b = this.buf;
     const fw = make(forwardKernel(s, opts), ['read', 'rw', 'rw', 'rw', 'rw', 'rw', 'read', 'read'], [b.P, b.X, b.G, b.H, b.DH, b.LB, b.TAB, b.ITAB]);
     const ls = make(lossKernel(s), ['read', 'rw'], [b.LB, b.LOSS]);
