@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import { defineClaim, PAPER_URL } from '../src/claims/define.js';
 import { seedTally, verdict } from '../src/claims/matchers.js';
-import { C7P, EXTRA_P, GAIN_P, paperCounts, INPUT_GROWTH, type PaperCounts } from '../src/claims/c7-paper.js';
+import { C7P, GAIN_P, paperCounts, INPUT_GROWTH, type PaperCounts } from '../src/claims/c7-paper.js';
 import { COMPUTED_MAX } from '../src/claims/c7.js';
 import { tier } from '../src/tier.js';
 import { neurons, polysemanticity, summarise, type NeuronStats } from '../src/metrics/polysemanticity.js';
@@ -29,7 +29,7 @@ const DENSE_POLY_MAX = 0.25;
 defineClaim({
   id: 'C7',
   part: 'paper setting',
-  title: `absolute value under the paper's setting, importance ${+C7P.decay.toFixed(4)}^i, n=${C7P.n}, m=${C7P.m} (${C7P.seeds.length} seeds${C7P.extraSeeds.length ? `, ${C7P.seeds.length + C7P.extraSeeds.length} at p ∈ {${EXTRA_P.join(', ')}}` : ''}, ${tier()} tier)`,
+  title: `absolute value under the paper's setting, importance ${+C7P.decay.toFixed(4)}^i, n=${C7P.n}, m=${C7P.m} (${C7P.seeds.length} seeds, ${tier()} tier)`,
   spec: import.meta.url,
   paper: {
     statement: 'Once the features are sparse enough, the absolute-value model, too, uses superposition to represent more features than it has neurons ' +
@@ -38,10 +38,9 @@ defineClaim({
     settings: 'n = 100, m = 40, importance 0.8^i, x_i ~ U[−1, 1]; the paper gives no optimiser, steps or densities. Chosen (ARENA\'s): Adam lr 1e-3, ' +
       'batch 1024, 5,000 steps, p ∈ {1, .3, .1, .03, .01, .003, .001}.',
   },
-  run: () => ({ sweep: C7P.run(), extra: C7P.extraRun() }),
-  prepare: ({ sweep: run, extra }) => {
-    const models = [...run.instances, ...(extra?.instances ?? [])];
-    const rows: (PaperCounts & { neurons: NeuronStats[]; poly: number })[] = models.map((t) => {
+  run: () => ({ sweep: C7P.run() }),
+  prepare: ({ sweep: run }) => {
+    const rows: (PaperCounts & { neurons: NeuronStats[]; poly: number })[] = run.instances.map((t) => {
       const ns = neurons(t.params);
       return { ...paperCounts(t, run.config.namespace), neurons: ns, poly: summarise(ns).polyShare };
     });
@@ -91,7 +90,7 @@ defineClaim({
         record({ what: 'per (p, seed): [p, seed, features with a half computed / features with |x| computed at p = 1]; mean gain', value: { rows: rows.map((r) => [r.p, r.seed, +r.gain.toFixed(2)]), mean: pooled }, paper: 'sparse: superposition', tolerance: `every seed: mean over p ∈ {${SPARSE.join(', ')}} > 1; mean over all ≥ ${GAIN_MIN}` });
         record({ what: `polysemantic share of live neurons at p = ${C7P.densities.at(-1)}: per seed, and over all seeds' neurons`, value: { perSeed: Object.fromEntries(sparsest.map((r) => [r.seed, r.poly])), pooled: polyShare }, paper: 'sparse: polysemantic neurons', tolerance: `over all seeds ≥ ${POLY_MIN}` });
         // the seed's gain over both sparse densities (at n = 20 one density's count of 2–6 features was too coarse a verdict)
-        const perSeed = [...C7P.seeds, ...C7P.extraSeeds].map((seed) => {
+        const perSeed = C7P.seeds.map((seed) => {
           const mine = rows.filter((r) => r.seed === seed);
           const gain = mean(mine.map((r) => r.gain));
           return { gain, v: verdict(seed, gain > 1, mine.map((r) => `p=${r.p}: gain ${r.gain.toFixed(2)}`).join(', ')) };

@@ -4,7 +4,7 @@
 import type { Params, RunConfig, TrainedInstance } from '../types.js';
 import { DEFAULT_TRAIN } from '../types.js';
 import { byTier } from '../tier.js';
-import { extraSeedsRun, seedList, seedsUpTo } from './seeds.js';
+import { seedList, seedsUpTo } from './seeds.js';
 import { initParams } from '../models.js';
 import { instanceStreams } from '../instance.js';
 import { featureNorms } from '../metrics/features.js';
@@ -13,22 +13,18 @@ import { computation } from './c7.js';
 const shape = byTier({
   // The paper's n = 100, m = 40 in both tiers: about 17 s per seed for the seven densities on 2 threads. Four
   // seeds: each model counts tens of features, so the checks' means sit far from their thresholds (why: docs/design/c7.md)
-  default: { n: 100, m: 40, decay: 0.8, seeds: seedsUpTo(4), extraSeeds: [] as number[] },
-  paper: { n: 100, m: 40, decay: 0.8, seeds: seedsUpTo(4), extraSeeds: [] as number[] },
+  default: { n: 100, m: 40, decay: 0.8, seeds: seedsUpTo(4) },
+  paper: { n: 100, m: 40, decay: 0.8, seeds: seedsUpTo(4) },
 });
 
 /** C7.8: the sparse densities where the model has had time to learn (at p ≤ 0.003, 5,000 steps show each
  *  feature ≤ 15 times per batch slot: the counts there are still rising, docs/design/c7.md) */
 export const GAIN_P = [0.03, 0.01];
-/** The densities C7.6 (p = 1) and C7.8 (p = 1 against GAIN_P; polysemantic share at the sparsest) read */
-export const EXTRA_P = [1, ...GAIN_P, 0.001];
 
 export const C7P = {
   id: 'C7',
   ...shape,
   seeds: seedList(shape.seeds),
-  /** extra seeds at EXTRA_P (default tier), for C7.6 and C7.8 */
-  extraSeeds: seedList(shape.extraSeeds),
   densities: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
   steps: 5_000,
   importance(): number[] {
@@ -42,10 +38,6 @@ export const C7P = {
       train: { ...DEFAULT_TRAIN, steps: this.steps },
       instances: this.densities.flatMap((p) => this.seeds.map((seed) => ({ sparsity: 1 - p, importance: this.importance(), seed }))),
     };
-  },
-  /** The extra seeds at EXTRA_P, same namespace and settings as run(); null when the tier has none. */
-  extraRun(): RunConfig | null {
-    return extraSeedsRun(this.run(), EXTRA_P.map((p) => ({ sparsity: 1 - p, importance: this.importance() })), this.extraSeeds);
   },
 };
 

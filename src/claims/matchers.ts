@@ -115,11 +115,12 @@ expect.extend({
 });
 
 /** The failure message of a check that asserts every seed through its worst value (a threshold check with a
- *  margin, e.g. `expect(Math.max(...counts), seedTally(verdicts)).toBeBelow(m)`): how many seeds held, and each one.
- *  For a few seeds whose values sit far from the threshold, where a count of passing seeds cannot bound a false
- *  fail (4 seeds: the flake check's 80 passing seeds leave ≈ 0.8% for "3 of 4"). */
-export function seedTally(verdicts: SeedVerdict[]): string {
-  return `held for ${verdicts.filter((v) => v.pass).length}/${verdicts.length} seeds (needs every seed):\n` + verdicts.map((v) => `  seed ${v.seed}: ${v.pass ? 'ok  ' : 'FAIL'} ${v.detail}`).join('\n');
+ *  margin, e.g. `expect(Math.max(...counts), seedTally(verdicts)).toBeBelow(m)`), or pools the seeds (`needs` says
+ *  what is asserted instead): how many seeds held, and each one. For a few seeds whose values sit far from the
+ *  threshold, where a count of passing seeds cannot bound a false fail (4 seeds: the flake check's 80 passing seeds
+ *  leave ≈ 0.8% for "3 of 4"). */
+export function seedTally(verdicts: SeedVerdict[], needs = 'every seed'): string {
+  return `held for ${verdicts.filter((v) => v.pass).length}/${verdicts.length} seeds (needs ${needs}):\n` + verdicts.map((v) => `  seed ${v.seed}: ${v.pass ? 'ok  ' : 'FAIL'} ${v.detail}`).join('\n');
 }
 
 /** Builds a seed verdict from a predicate and a detail string. */
