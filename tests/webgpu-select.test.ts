@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
-import { gpuAvailability } from './helpers/webgpu.js';
+import { GPU_CHILD_ENV, gpuAvailability } from './helpers/webgpu.js';
 
 const avail = await gpuAvailability();
 const tmp = mkdtempSync(join(tmpdir(), 'tms-webgpu-select-'));
@@ -18,7 +18,7 @@ function tms(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   const out = join(tmp, `run-${Math.random().toString(36).slice(2)}`);
   return new Promise((resolve) => {
     execFile(process.execPath, [join(REPO_ROOT, 'bin', 'tms.mjs'), 'train', '--kind', 'relu-output', '--n', '5', '--m', '2', '--steps', '20', '--batch', '32', '--quiet', '--fresh', '--out', out, ...args],
-      { cwd: tmp, timeout: 120_000, env: { ...process.env, TMS_CACHE_DIR: join(tmp, 'cache'), TMS_THREADS: '1', TMS_ENGINE: '', ...env } },
+      { cwd: tmp, timeout: 120_000, env: { ...GPU_CHILD_ENV, TMS_CACHE_DIR: join(tmp, 'cache'), TMS_THREADS: '1', TMS_ENGINE: '', ...env } },
       (err, _stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stderr, out }));
   });
 }
