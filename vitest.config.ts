@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { timedSequencer } from './scripts/lib/shard-sequencer.js';
 
 // Specs train models: generous timeouts. Two files at once even on 2 cores (vitest's default, cores − 1, runs one
 // there): a spec's analysis, figures and imports, and the tests that wait on the software GPU, Chromium or a child
@@ -13,6 +15,8 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // the claim harness's hooks into training: run notes for the report, TMS_MUTANT
     setupFiles: ['./src/claims/harness.ts'],
+    // `--shard=i/N` splits the files by their measured seconds (npm run shard:times), not by count
+    sequence: { sequencer: timedSequencer(fileURLToPath(new URL('./scripts/shard-times.json', import.meta.url))) },
     // TMS_REPORT=1 also records every test's verdict (out/results/<tier>.json) and writes the claims report
     // (out/report/); `tms reproduce` always does.
     reporters: process.env.TMS_REPORT && process.env.TMS_REPORT !== '0' ? ['default', './src/report/vitest-reporter.ts'] : ['default'],

@@ -2,10 +2,10 @@
 // `vitest run --merge-reports` with the claims reporter records every shard's verdicts and builds one
 // claims report. Checked on a tiny fixture suite (tests/fixtures/sharding: C1 passes, C2 fails on purpose).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { REPO_ROOT } from '../src/paths.js';
@@ -22,8 +22,12 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.st
 Object.assign(env, { TMS_OUT_DIR: join(tmp, 'out'), TMS_GOLDEN_DIR: join(tmp, 'golden'), TMS_ARTIFACTS_DIR: join(tmp, 'artifacts'), TMS_TIER: '', NO_COLOR: '1' });
 
 async function vitest(...args: string[]): Promise<{ code: number; out: string }> {
+  return vitestWith({}, ...args);
+}
+
+async function vitestWith(extraEnv: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const r = await run(process.execPath, [VITEST, 'run', ...args], { cwd: FIXTURE, env });
+    const r = await run(process.execPath, [VITEST, 'run', ...args], { cwd: FIXTURE, env: { ...env, ...extraEnv } });
     return { code: 0, out: r.stdout + r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -49,4 +53,18 @@ it('two blob shards merge into one results file and claims report', async () => 
   expect(html).toMatch(/id="claim-C1" data-claim="C1" data-verdict="pass"/);
   expect(html).toMatch(/id="claim-C2" data-claim="C2" data-verdict="fail"/);
   expect(html).toContain('expected 1 to be 2');
+}, 60_000);
+
+it('--shard splits the files by the seconds in the times file (the repository\'s sequencer)', async () => {
+  // Two files, two shards: the longer file goes to shard 1, whichever it is (vitest's own split is by path hash).
+  const firstShard = async (times: Record<string, number>, tag: string) => {
+    const file = join(tmp, `times-${tag}.json`);
+    writeFileSync(file, JSON.stringify(times));
+    const report = join(tmp, `shard-${tag}.json`);
+    const r = await vitestWith({ SHARD_TIMES_FILE: file }, '--shard=1/2', '--reporter=json', `--outputFile=${report}`);
+    const json = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { name: string }[] };
+    return { code: r.code, files: json.testResults.map((t) => basename(t.name)) };
+  };
+  expect(await firstShard({ 'specs/c1-alpha.spec.ts': 10, 'specs/c2-beta.spec.ts': 1 }, 'alpha')).toEqual({ code: 0, files: ['c1-alpha.spec.ts'] });
+  expect(await firstShard({ 'specs/c1-alpha.spec.ts': 1, 'specs/c2-beta.spec.ts': 10 }, 'beta')).toEqual({ code: 1, files: ['c2-beta.spec.ts'] });
 }, 60_000);

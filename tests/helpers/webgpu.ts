@@ -46,7 +46,7 @@ export function gpuAvailability(): Promise<Availability> {
   return (memo ??= (async () => {
     const [p] = await runGpu<{ ok: boolean; why?: string; info?: { vendor: string; architecture: string; description: string } }>([{ kind: 'probe' }], 60_000);
     if (p.ok) return { run: true, reason: `adapter ${p.info!.vendor}, ${p.info!.architecture}, ${p.info!.description}` };
-    if (process.env.CI === 'true') throw new Error(`CI=true but the WebGPU tests have no adapter: ${p.why} (.ci/run installs Mesa's lavapipe)`);
+    if (process.env.CI === 'true') throw new Error(`CI=true but the WebGPU tests have no adapter: ${p.why} (.ci/setup installs Mesa's lavapipe)`);
     process.stdout.write(`[webgpu tests] skipped: ${p.why}\n`);
     return { run: false, reason: p.why! };
   })());
