@@ -5,7 +5,8 @@ import { timedSequencer } from './scripts/lib/shard-sequencer.js';
 
 // Specs train models: generous timeouts. Two files at once even on 2 cores (vitest's default, cores − 1, runs one
 // there): a spec's analysis, figures and imports, and the tests that wait on the software GPU, Chromium or a child
-// process, overlap another spec's training (cold suite on 2 cores: 748 s with one worker, 526 s with two).
+// process, overlap another spec's training (cold suite on 2 cores: 748 s with one worker, 526 s with two when set;
+// 1,030 s and 989 s now that training fills both cores: docs/suite-time.md).
 export default defineConfig({
   test: {
     include: ['specs/**/*.spec.ts', 'tests/**/*.test.ts'],
