@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SHARD_TIMES_FILE } from './scripts/lib/shard-plan.js';
 import { timedSequencer } from './scripts/lib/shard-sequencer.js';
 
 // Specs train models: generous timeouts. Two files at once even on 2 cores (vitest's default, cores − 1, runs one
@@ -17,7 +17,7 @@ export default defineConfig({
     // the claim harness's hooks into training: run notes for the report, TMS_MUTANT
     setupFiles: ['./src/claims/harness.ts'],
     // `--shard=i/N` splits the files by their measured seconds (npm run shard:times), not by count
-    sequence: { sequencer: timedSequencer(fileURLToPath(new URL('./scripts/shard-times.json', import.meta.url))) },
+    sequence: { sequencer: timedSequencer(SHARD_TIMES_FILE) },
     // TMS_REPORT=1 also records every test's verdict (out/results/<tier>.json) and writes the claims report
     // (out/report/); `tms reproduce` always does.
     reporters: process.env.TMS_REPORT && process.env.TMS_REPORT !== '0' ? ['default', './src/report/vitest-reporter.ts'] : ['default'],

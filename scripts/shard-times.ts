@@ -6,10 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../src/paths.js';
-import { planShards, type ShardTimes } from './lib/shard-plan.js';
+import { planShards, SHARD_TIMES_FILE, type ShardTimes } from './lib/shard-plan.js';
 import { parseArgs } from './lib/vitest-json.js';
-
-export const SHARD_TIMES_FILE = join(REPO_ROOT, 'scripts', 'shard-times.json');
 
 /** The newest results.json in vitest's cache, or null. */
 function vitestResults(): string | null {

@@ -1,6 +1,10 @@
 // Splits test files between N shards by their measured seconds, so that the slowest shard is as short as a greedy
 // split allows (longest file first, each to the shard with the least time so far). Every machine computes the
 // same split from the same file list and the same table, whatever order vitest lists the files in.
+import { fileURLToPath } from 'node:url';
+
+/** The committed table: written by `npm run shard:times`, read by vitest.config.ts's sequencer. */
+export const SHARD_TIMES_FILE = fileURLToPath(new URL('../shard-times.json', import.meta.url));
 
 /** Seconds per test file, keyed by its path relative to the vitest root ('specs/c4-….spec.ts'). */
 export type ShardTimes = Record<string, number>;

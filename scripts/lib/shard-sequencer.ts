@@ -12,9 +12,9 @@ export function timedSequencer(timesFile: string): TestSequencerConstructor {
     override async shard(files: TestSpecification[]): Promise<TestSpecification[]> {
       const { index, count } = this.ctx.config.shard!;
       const times = JSON.parse(readFileSync(timesFile, 'utf8')) as ShardTimes;
-      const key = (f: TestSpecification) => relative(this.ctx.config.root, f.moduleId).split(sep).join('/');
-      const mine = new Set(planShards(files.map(key), times, count)[index - 1].files);
-      return files.filter((f) => mine.has(key(f)));
+      const keys = files.map((f) => relative(this.ctx.config.root, f.moduleId).split(sep).join('/'));
+      const mine = new Set(planShards(keys, times, count)[index - 1].files);
+      return files.filter((_, i) => mine.has(keys[i]));
     }
   };
 }
